@@ -12,6 +12,9 @@ namespace sevisflow::sevisxml {
 struct StudentRecord {
   std::string request_id;            // <= 20 chars, no ':' '/' '\'
   const sevisflow::v1::Alert* alert; // event data; not owned
+  // Optional correlation values echoed by SEVIS in the transaction log (<= 10 / 14 chars).
+  std::string user_defined_a{};
+  std::string user_defined_b{};
 };
 
 struct StudentBatch {
@@ -20,6 +23,9 @@ struct StudentBatch {
   std::string user_id;               // 10 characters
   bool print_form = true;
   std::vector<StudentRecord> records;
+  // EducationalInfo/IssDate (YYYY-MM-DD), the I-20 issue date, which CreateStudentData has no
+  // field for. Empty: the date part of each alert's detected_at, else today's UTC date.
+  std::string issue_date{};
 };
 
 // Serialises the batch (UTF-8, no namespace, element order of Create-UpdateStudent.xsd 6.55).

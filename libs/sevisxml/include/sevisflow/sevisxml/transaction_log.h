@@ -56,7 +56,9 @@ struct TransactionLog {
 absl::StatusOr<TransactionLog> ParseTransactionLog(std::string_view xml,
                                                    const SchemaValidator* validator);
 
-// Serialises a log that validates against SevisTransLog.xsd.
+// Serialises a log that validates against SevisTransLog.xsd (element order of the schema;
+// RecordCount is written only with at least one record, as the schema requires; Total =
+// success_count + failure_count). Returns "" if a value is not valid UTF-8.
 std::string WriteTransactionLog(const TransactionLog& log);
 
 }  // namespace sevisflow::sevisxml

@@ -40,5 +40,16 @@ class SchemaValidator {
 // Schema file paths inside an XSD bundle folder (the `xsd_dir` setting).
 std::string StudentSchemaPath(const std::string& xsd_dir);    // 6.55/Create-UpdateStudent.xsd
 std::string TransLogSchemaPath(const std::string& xsd_dir);   // 6.27/SevisTransLog.xsd
+// 6.27/Create-UpdateExchangeVisitor.xsd
+std::string ExchangeVisitorSchemaPath(const std::string& xsd_dir);
+
+// The schema file for a document element: SEVISBatchCreateUpdateStudent -> student,
+// SEVISBatchCreateUpdateEV -> exchange visitor, TransactionLog -> transaction log.
+// InvalidArgument for any other name.
+absl::StatusOr<std::string> SchemaPathForRoot(const std::string& xsd_dir, std::string_view root);
+
+// The local name of the document element, read without validation (DTDs refused as in
+// Validate()). InvalidArgument with the parser's messages when it cannot be read.
+absl::StatusOr<std::string> RootElementName(std::string_view xml);
 
 }  // namespace sevisflow::sevisxml
