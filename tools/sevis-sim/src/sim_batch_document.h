@@ -1,0 +1,65 @@
+#pragma once
+// The parts of an uploaded SEVIS batch document the simulator acts on. Parsed with the Xerces
+// DOM, with DOCTYPE declarations refused (no DTD, no entity expansion). Validation against the
+// XSD is done separately (sevisxml::SchemaValidator); this parser only needs well-formed XML.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace sevisflow::sim {
+
+// Keeps the Xerces platform initialised while alive. Create one before any thread parses
+// (Xerces initialisation is not thread-safe) and keep it for the life of the parsing object.
+class XercesPlatform {
+ public:
+  XercesPlatform();
+  ~XercesPlatform();
+  XercesPlatform(const XercesPlatform&) = delete;
+  XercesPlatform& operator=(const XercesPlatform&) = delete;
+};
+
+enum class DocumentKind { kStudent, kExchangeVisitor };
+
+// CreateStudent/Student or CreateEV/ExchangeVisitor.
+struct CreateRecord {
+  std::string request_id;
+  std::string user_id;
+  std::string user_defined_a;
+  std::string user_defined_b;
+  std::string last_name;    // FullName/LastName (PersonalInfo or Biographical)
+  std::string first_name;   // FullName/FirstName, may be empty
+  std::string birth_date;   // BirthDate
+  bool print_form = false;  // @printForm
+};
+
+// UpdateStudent/Student or UpdateEV/ExchangeVisitor.
+struct UpdateRecord {
+  std::string sevis_id;
+  std::string request_id;
+  std::string user_id;
+  std::string user_defined_a;
+  std::string user_defined_b;
+  std::string event;  // name of the event element, e.g. "Registration"
+};
+
+struct BatchDocument {
+  DocumentKind kind = DocumentKind::kStudent;
+  std::string root_user_id;  // root @userID
+  std::string batch_id;      // BatchHeader/BatchID
+  std::string org_id;        // BatchHeader/OrgID
+  std::vector<CreateRecord> creates;
+  std::vector<UpdateRecord> updates;
+};
+
+// Root element name: SEVISBatchCreateUpdateStudent / SEVISBatchCreateUpdateEV.
+std::string_view RootElementName(DocumentKind kind);
+
+// InvalidArgument for XML that is not well-formed or carries a DOCTYPE; FailedPrecondition
+// ("unknown root") when the root is neither SEVIS batch root. Requires a live XercesPlatform.
+absl::StatusOr<BatchDocument> ParseBatchDocument(std::string_view xml);
+
+}  // namespace sevisflow::sim

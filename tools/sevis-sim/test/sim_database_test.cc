@@ -1,0 +1,225 @@
+#include "sim_database.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace sevisflow::sim {
+namespace {
+
+using ::testing::ElementsAre;
+
+constexpr char kOrg[] = "ABC214F12345000";
+constexpr char kTime[] = "2026-11-23T20:15:00.123Z";
+
+CreateRecord Create(std::string request_id, std::string last, std::string first,
+                    std::string birth, bool print = true) {
+  CreateRecord c;
+  c.request_id = std::move(request_id);
+  c.user_id = "dso0000001";
+  c.user_defined_a = "UDA";
+  c.user_defined_b = "UDB";
+  c.last_name = std::move(last);
+  c.first_name = std::move(first);
+  c.birth_date = std::move(birth);
+  c.print_form = print;
+  return c;
+}
+
+UpdateRecord Update(std::string request_id, std::string sevis_id) {
+  UpdateRecord u;
+  u.request_id = std::move(request_id);
+  u.sevis_id = std::move(sevis_id);
+  u.user_id = "dso0000001";
+  u.event = "Registration";
+  return u;
+}
+
+BatchDocument Doc(std::vector<CreateRecord> creates, std::vector<UpdateRecord> updates = {},
+                  DocumentKind kind = DocumentKind::kStudent) {
+  BatchDocument d;
+  d.kind = kind;
+  d.creates = std::move(creates);
+  d.updates = std::move(updates);
+  return d;
+}
+
+TEST(SevisDatabaseTest, CreatesGetSequentialSevisIdsAndEchoRequestFields) {
+  SevisDatabase db;
+  ProcessOutcome out = db.Process(
+      kOrg, Doc({Create("r1", "Testperson", "Alpha", "2001-02-03"),
+                 Create("r2", "Sampleton", "Beta", "2000-12-31", /*print=*/false)}),
+      kTime);
+  ASSERT_EQ(out.records.size(), 2u);
+  EXPECT_EQ(out.success_count, 2);
+  EXPECT_EQ(out.failure_count, 0);
+  EXPECT_EQ(out.records[0].sevis_id, "N0000000001");
+  EXPECT_EQ(out.records[1].sevis_id, "N0000000002");
+  EXPECT_EQ(out.records[0].request_id, "r1");
+  EXPECT_EQ(out.records[0].user_id, "dso0000001");
+  EXPECT_EQ(out.records[0].user_defined_a, "UDA");
+  EXPECT_EQ(out.records[0].user_defined_b, "UDB");
+  EXPECT_EQ(out.records[0].process_date, kTime);
+  EXPECT_TRUE(out.records[0].success);
+  EXPECT_TRUE(out.records[0].error_code.empty());
+  // Only printForm="true" records get a form PDF.
+  EXPECT_THAT(out.form_sevis_ids, ElementsAre("N0000000001"));
+  const PersonEntry* p = db.FindPerson(kOrg, "N0000000002");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->status, "INITIAL");
+  EXPECT_EQ(db.person_count(kOrg), 2u);
+}
+
+TEST(SevisDatabaseTest, SamePersonInSameBatchOrLaterBatchIsS1004) {
+  SevisDatabase db;
+  ProcessOutcome first = db.Process(
+      kOrg, Doc({Create("r1", "Testperson", "Alpha", "2001-02-03"),
+                 Create("r2", "TESTPERSON", "alpha", "2001-02-03")}),
+      kTime);
+  EXPECT_TRUE(first.records[0].success);
+  EXPECT_FALSE(first.records[1].success);
+  EXPECT_EQ(first.records[1].error_code, "S1004");
+  EXPECT_TRUE(first.records[1].sevis_id.empty());
+  EXPECT_FALSE(first.records[1].error_message.empty());
+  EXPECT_EQ(first.failure_count, 1);
+
+  ProcessOutcome again =
+      db.Process(kOrg, Doc({Create("r9", "Testperson", "Alpha", "2001-02-03")}), kTime);
+  EXPECT_EQ(again.records[0].error_code, "S1004");
+  EXPECT_TRUE(again.form_sevis_ids.empty());
+  // A different birth date is a different person.
+  ProcessOutcome other =
+      db.Process(kOrg, Doc({Create("r10", "Testperson", "Alpha", "2001-02-04")}), kTime);
+  EXPECT_TRUE(other.records[0].success);
+  EXPECT_EQ(other.records[0].sevis_id, "N0000000002");
+}
+
+TEST(SevisDatabaseTest, PeopleAreKeptPerOrganisation) {
+  SevisDatabase db;
+  db.Process(kOrg, Doc({Create("r1", "Testperson", "Alpha", "2001-02-03")}), kTime);
+  ProcessOutcome other = db.Process("XYZ214F99999000",
+                                    Doc({Create("r1", "Testperson", "Alpha", "2001-02-03")}),
+                                    kTime);
+  EXPECT_TRUE(other.records[0].success);
+  // SEVIS IDs are global, so the other org's student gets the next number.
+  EXPECT_EQ(other.records[0].sevis_id, "N0000000002");
+  // ...and the first org cannot update the other org's student.
+  ProcessOutcome update = db.Process(kOrg, Doc({}, {Update("u1", "N0000000002")}), kTime);
+  EXPECT_EQ(update.records[0].error_code, "S1003");
+}
+
+TEST(SevisDatabaseTest, DuplicateRequestIdInBatchIsS1071) {
+  SevisDatabase db;
+  ProcessOutcome out = db.Process(kOrg,
+                                  Doc({Create("same", "Testperson", "Alpha", "2001-02-03"),
+                                       Create("same", "Sampleton", "Beta", "2000-12-31")},
+                                      {Update("same", "N0000000001")}),
+                                  kTime);
+  ASSERT_EQ(out.records.size(), 3u);
+  EXPECT_TRUE(out.records[0].success);
+  EXPECT_EQ(out.records[1].error_code, "S1071");
+  EXPECT_EQ(out.records[1].error_message, "Duplicate request found for student");
+  EXPECT_EQ(out.records[2].error_code, "S1071");
+  EXPECT_EQ(db.person_count(kOrg), 1u);
+}
+
+TEST(SevisDatabaseTest, UpdatesNeedAKnownSevisId) {
+  SevisDatabase db;
+  db.Process(kOrg, Doc({Create("r1", "Testperson", "Alpha", "2001-02-03")}), kTime);
+  ProcessOutcome out = db.Process(
+      kOrg, Doc({}, {Update("u1", "N0000000001"), Update("u2", "N0000000099")}), kTime);
+  ASSERT_EQ(out.records.size(), 2u);
+  EXPECT_TRUE(out.records[0].success);
+  EXPECT_EQ(out.records[0].sevis_id, "N0000000001");
+  EXPECT_FALSE(out.records[1].success);
+  EXPECT_EQ(out.records[1].error_code, "S1003");
+  EXPECT_EQ(out.records[1].sevis_id, "N0000000099");
+  EXPECT_EQ(out.success_count, 1);
+  EXPECT_EQ(out.failure_count, 1);
+}
+
+TEST(SevisDatabaseTest, ExchangeVisitorsUseTheirOwnCodes) {
+  SevisDatabase db;
+  auto ev = [](std::vector<CreateRecord> c, std::vector<UpdateRecord> u = {}) {
+    return Doc(std::move(c), std::move(u), DocumentKind::kExchangeVisitor);
+  };
+  db.Process(kOrg, ev({Create("r1", "Visitor", "Gamma", "1999-01-01")}), kTime);
+  ProcessOutcome dup = db.Process(kOrg, ev({Create("r2", "Visitor", "Gamma", "1999-01-01")}),
+                                  kTime);
+  EXPECT_EQ(dup.records[0].error_code, "S2141");
+  ProcessOutcome missing = db.Process(kOrg, ev({}, {Update("u1", "N0000000055")}), kTime);
+  EXPECT_EQ(missing.records[0].error_code, "S2001");
+  // A student update cannot address an exchange visitor's record.
+  ProcessOutcome wrong_kind = db.Process(kOrg, Doc({}, {Update("u2", "N0000000001")}), kTime);
+  EXPECT_EQ(wrong_kind.records[0].error_code, "S1003");
+}
+
+TEST(SevisDatabaseTest, BatchesAndUploadCounters) {
+  SevisDatabase db;
+  EXPECT_FALSE(db.HasBatch(kOrg, "B1"));
+  StoredBatch b;
+  b.org_id = kOrg;
+  b.batch_id = "B1";
+  db.AddBatch(b);
+  EXPECT_TRUE(db.HasBatch(kOrg, "B1"));
+  EXPECT_FALSE(db.HasBatch("XYZ214F99999000", "B1"));
+  db.CountUpload(kOrg, "B1", true);
+  db.CountUpload(kOrg, "B1", false);
+  db.CountUpload("XYZ214F99999000", "B2", false);
+  auto stats = nlohmann::json::parse(db.StatsJson());
+  EXPECT_EQ(stats["total_uploads"], 3);
+  EXPECT_EQ(stats["accepted_uploads"], 1);
+  EXPECT_EQ(stats["accepted_by_batch"]["B1"], 1);
+  EXPECT_EQ(stats["uploads_by_batch"]["B1"], 2);
+  EXPECT_EQ(stats["accepted_by_batch"]["B2"], 0);
+  EXPECT_EQ(stats["orgs"][kOrg]["B1"]["uploads"], 2);
+}
+
+TEST(SevisDatabaseTest, SerializeRoundTripKeepsEverything) {
+  SevisDatabase db;
+  ProcessOutcome out =
+      db.Process(kOrg, Doc({Create("r1", "Testperson", "Alpha", "2001-02-03")}), kTime);
+  StoredBatch b;
+  b.org_id = kOrg;
+  b.batch_id = "SIMTEST0000001";
+  b.available_at_ms = 1234567;
+  b.form_sevis_ids = out.form_sevis_ids;
+  b.log.batch_id = "SIMTEST0000001";
+  b.log.org_id = kOrg;
+  b.log.status = true;
+  b.log.system = "SEVISFLOW-SIM";
+  b.log.upload = sevisxml::LogStage{"S0000", kTime};
+  b.log.upload_file_name = "batch.xml";
+  b.log.process = sevisxml::LogStage{"S0000", kTime};
+  b.log.success_count = 1;
+  b.log.records = out.records;
+  b.log.download_result_code = "S0000";
+  db.AddBatch(b);
+  db.CountUpload(kOrg, "SIMTEST0000001", true);
+
+  auto restored = SevisDatabase::Deserialize(db.Serialize());
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ(restored->Serialize(), db.Serialize());
+  const StoredBatch* got = restored->FindBatch(kOrg, "SIMTEST0000001");
+  ASSERT_NE(got, nullptr);
+  EXPECT_EQ(got->available_at_ms, 1234567);
+  ASSERT_EQ(got->log.records.size(), 1u);
+  EXPECT_EQ(got->log.records[0].sevis_id, "N0000000001");
+  EXPECT_EQ(got->log.upload->result_code, "S0000");
+  // The SEVIS ID sequence continues after a restart, it does not restart at 1.
+  ProcessOutcome next =
+      restored->Process(kOrg, Doc({Create("r2", "Sampleton", "Beta", "2000-12-31")}), kTime);
+  EXPECT_EQ(next.records[0].sevis_id, "N0000000002");
+  ProcessOutcome dup =
+      restored->Process(kOrg, Doc({Create("r3", "Testperson", "Alpha", "2001-02-03")}), kTime);
+  EXPECT_EQ(dup.records[0].error_code, "S1004");
+}
+
+TEST(SevisDatabaseTest, CorruptStateIsAnError) {
+  EXPECT_FALSE(SevisDatabase::Deserialize("{not json").ok());
+  EXPECT_FALSE(SevisDatabase::Deserialize(R"({"version": 2})").ok());
+}
+
+}  // namespace
+}  // namespace sevisflow::sim

@@ -1,0 +1,261 @@
+// The simulator's request handling without TLS: every reply is parsed and validated against
+// SevisTransLog.xsd, and the state survives a restart.
+
+#include "sim_service.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "sevisflow/sevisxml/transaction_log.h"
+#include "sevisflow/sevisxml/validator.h"
+#include "sevisflow/testing/ports.h"
+#include "sim_result_zip.h"
+#include "sim_test_documents.h"
+
+namespace sevisflow::sim {
+namespace {
+
+using ::testing::SizeIs;
+
+constexpr char kOrg[] = "ABC214F12345000";
+constexpr char kOtherOrg[] = "XYZ214F99999000";
+constexpr char kUser[] = "dso0000001";
+constexpr char kBatch[] = "SIMTEST0000001";
+
+class SimServiceTest : public ::testing::Test {
+ protected:
+  SimServiceTest()
+      : clock_(common::TimePoint(std::chrono::seconds(1795000000))),
+        data_dir_(testing::ScratchDir("sevis_sim_service")) {
+    config_.xsd_dir = testing::XsdDir();
+    config_.data_dir = data_dir_;
+    config_.orgs[kOrg] = OrgRegistration{kOrg, {kUser, "dso0000002"}, {kOrg}};
+    config_.orgs[kOtherOrg] = OrgRegistration{kOtherOrg, {"dso0000009"}, {kOtherOrg}};
+    config_.orgs["P-1-12345"] = OrgRegistration{"P-1-12345", {"rsp0000001"}, {"P-1-12345"}};
+  }
+
+  void SetUp() override {
+    auto log_schema = sevisxml::SchemaValidator::Load(sevisxml::TransLogSchemaPath(config_.xsd_dir));
+    ASSERT_TRUE(log_schema.ok()) << log_schema.status();
+    log_schema_ = *std::move(log_schema);
+    Start();
+  }
+
+  void Start() {
+    sim_.reset();
+    auto sim = SevisSimulator::Create(config_, clock_);
+    ASSERT_TRUE(sim.ok()) << sim.status();
+    sim_ = *std::move(sim);
+  }
+
+  static std::string TwoStudents(const std::string& batch_id = kBatch) {
+    return testdocs::StudentDocument(batch_id, kOrg, kUser,
+                                     {{"req-1", "Testperson", "Alpha", "2001-02-03", "SIS0001"},
+                                      {"req-2", "Sampleton", "Beta", "2000-12-31", ""}});
+  }
+
+  static UploadForm Form(std::string xml, const std::string& batch_id = kBatch,
+                         const std::string& org = kOrg, const std::string& user = kUser) {
+    UploadForm f;
+    f.org_id = org;
+    f.batch_id = batch_id;
+    f.user_id = user;
+    f.xml = std::move(xml);
+    f.file_name = "batch.xml";
+    return f;
+  }
+
+  // Parses a TransactionLog reply, requiring it to be SevisTransLog.xsd-valid.
+  sevisxml::TransactionLog Log(const Reply& reply) {
+    EXPECT_EQ(reply.http_status, 200);
+    EXPECT_EQ(reply.content_type, "application/xml");
+    auto log = sevisxml::ParseTransactionLog(reply.body, log_schema_.get());
+    EXPECT_TRUE(log.ok()) << log.status() << "\n" << reply.body;
+    return log.ok() ? *log : sevisxml::TransactionLog{};
+  }
+
+  std::string UploadCode(const UploadForm& form, const std::string& cn = kOrg) {
+    sevisxml::TransactionLog log = Log(sim_->Upload(form, cn));
+    EXPECT_TRUE(log.upload.has_value());
+    return log.upload ? log.upload->result_code : "";
+  }
+
+  std::string DownloadCode(const std::string& batch_id, const std::string& user = kUser,
+                           const std::string& cn = kOrg) {
+    Reply r = sim_->Download({kOrg, batch_id, user}, cn);
+    if (r.content_type == "application/zip") return "zip";
+    sevisxml::TransactionLog log = Log(r);
+    EXPECT_TRUE(log.download_result_code.has_value());
+    return log.download_result_code.value_or("");
+  }
+
+  common::FakeClock clock_;
+  std::string data_dir_;
+  SimConfig config_;
+  std::unique_ptr<sevisxml::SchemaValidator> log_schema_;
+  std::unique_ptr<SevisSimulator> sim_;
+};
+
+TEST_F(SimServiceTest, AcceptedUploadEchoesHeaderAndFileName) {
+  sevisxml::TransactionLog log = Log(sim_->Upload(Form(TwoStudents()), kOrg));
+  EXPECT_EQ(log.batch_id, kBatch);
+  EXPECT_EQ(log.org_id, kOrg);
+  EXPECT_TRUE(log.status);
+  EXPECT_EQ(log.system, "SEVISFLOW-SIM");
+  ASSERT_TRUE(log.upload);
+  EXPECT_EQ(log.upload->result_code, "S0000");
+  EXPECT_EQ(log.upload_file_name, "batch.xml");
+  EXPECT_FALSE(log.process);  // the upload reply only covers the upload
+}
+
+TEST_F(SimServiceTest, DownloadZipHoldsValidLogTwoRecordsAndTwoPdfs) {
+  ASSERT_EQ(UploadCode(Form(TwoStudents())), "S0000");
+  Reply r = sim_->Download({kOrg, kBatch, kUser}, kOrg);
+  ASSERT_EQ(r.content_type, "application/zip");
+  auto entries = ReadZip(r.body);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_THAT(*entries, SizeIs(3));
+  auto log = sevisxml::ParseTransactionLog(entries->at("sevis_transaction_log.xml"),
+                                           log_schema_.get());
+  ASSERT_TRUE(log.ok()) << log.status();
+  EXPECT_TRUE(log->status);
+  EXPECT_EQ(log->process->result_code, "S0000");
+  EXPECT_EQ(log->download_result_code, "S0000");
+  EXPECT_EQ(log->success_count, 2);
+  ASSERT_THAT(log->records, SizeIs(2));
+  const std::regex sevis_id(R"(N\d{10})");
+  for (const auto& rec : log->records) {
+    EXPECT_TRUE(std::regex_match(rec.sevis_id, sevis_id)) << rec.sevis_id;
+    EXPECT_TRUE(rec.success);
+    EXPECT_EQ(entries->count(rec.sevis_id + "_" + kBatch + ".pdf"), 1u) << rec.sevis_id;
+  }
+  EXPECT_EQ(log->records[0].request_id, "req-1");
+  EXPECT_EQ(log->records[0].user_defined_a, "SIS0001");
+}
+
+TEST_F(SimServiceTest, RefusalsCarryTheirCodes) {
+  ASSERT_EQ(UploadCode(Form(TwoStudents())), "S0000");
+  EXPECT_EQ(UploadCode(Form(TwoStudents())), "S0010");
+  // A 13-character BatchID breaks the schema (the form says the same, so no S0012).
+  EXPECT_EQ(UploadCode(Form(TwoStudents("SIMTEST000002"), "SIMTEST000002")), "S0013");
+  EXPECT_EQ(UploadCode(Form(TwoStudents("SIMTEST0000003"), "SIMTEST0000004")), "S0012");
+  EXPECT_EQ(UploadCode(Form("<SEVISBatchCreateUpdateStudent>", "SIMTEST0000005")), "S0012");
+  EXPECT_EQ(UploadCode(Form("<Other/>", "SIMTEST0000006")), "S0013");
+  EXPECT_EQ(UploadCode(Form(TwoStudents("SIMTEST0000007"), "SIMTEST0000007"), kOtherOrg),
+            "S0002");
+  EXPECT_EQ(UploadCode(Form(TwoStudents("SIMTEST0000008"), "SIMTEST0000008", "NOP214F00000000")),
+            "S0002");
+  EXPECT_EQ(UploadCode(Form(TwoStudents("SIMTEST0000009"), "SIMTEST0000009", kOrg, "dso0000009")),
+            "S0003");
+  UploadForm long_name = Form(TwoStudents("SIMTEST0000010"), "SIMTEST0000010");
+  long_name.file_name = std::string(40, 'x');
+  EXPECT_EQ(UploadCode(long_name), "S0011");
+  UploadForm no_xml = Form(TwoStudents("SIMTEST0000011"), "SIMTEST0000011");
+  no_xml.xml.reset();
+  EXPECT_EQ(UploadCode(no_xml), "S0012");
+  // A refused upload does not use up its batch ID.
+  EXPECT_EQ(UploadCode(Form(TwoStudents("SIMTEST0000009"), "SIMTEST0000009")), "S0000");
+}
+
+TEST_F(SimServiceTest, SecondCreateOfSamePersonFailsWithS1004InTheResult) {
+  ASSERT_EQ(UploadCode(Form(TwoStudents())), "S0000");
+  const std::string again = testdocs::StudentDocument(
+      "SIMTEST0000002", kOrg, kUser, {{"req-9", "Testperson", "Alpha", "2001-02-03", ""}});
+  ASSERT_EQ(UploadCode(Form(again, "SIMTEST0000002")), "S0000");
+  Reply r = sim_->Download({kOrg, "SIMTEST0000002", kUser}, kOrg);
+  auto entries = ReadZip(r.body);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  auto log = sevisxml::ParseTransactionLog(entries->at(std::string(kLogEntryName)),
+                                           log_schema_.get());
+  ASSERT_TRUE(log.ok()) << log.status();
+  EXPECT_FALSE(log->status);
+  EXPECT_EQ(log->process->result_code, "S0020");
+  ASSERT_THAT(log->records, SizeIs(1));
+  EXPECT_FALSE(log->records[0].success);
+  EXPECT_EQ(log->records[0].error_code, "S1004");
+  EXPECT_EQ(entries->size(), 1u);  // no form for a failed create
+}
+
+TEST_F(SimServiceTest, DownloadCodes) {
+  EXPECT_EQ(DownloadCode(kBatch), "S0031");
+  ASSERT_EQ(UploadCode(Form(TwoStudents())), "S0000");
+  EXPECT_EQ(DownloadCode(kBatch, "dso0000009"), "S0003");
+  EXPECT_EQ(DownloadCode(kBatch, kUser, kOtherOrg), "S0002");
+  EXPECT_EQ(DownloadCode(kBatch, ""), "S0001");
+  EXPECT_EQ(DownloadCode(kBatch), "zip");
+}
+
+TEST_F(SimServiceTest, ProcessDelayAnswersS0030UntilDue) {
+  config_.process_delay_seconds = 60;
+  Start();
+  ASSERT_EQ(UploadCode(Form(TwoStudents())), "S0000");
+  EXPECT_EQ(DownloadCode(kBatch), "S0030");
+  clock_.Advance(std::chrono::seconds(59));
+  EXPECT_EQ(DownloadCode(kBatch), "S0030");
+  clock_.Advance(std::chrono::seconds(2));
+  EXPECT_EQ(DownloadCode(kBatch), "zip");
+}
+
+TEST_F(SimServiceTest, RestartKeepsBatchIdsResultsAndSevisIdSequence) {
+  ASSERT_EQ(UploadCode(Form(TwoStudents())), "S0000");
+  Start();  // a new simulator on the same data dir
+  EXPECT_EQ(UploadCode(Form(TwoStudents())), "S0010");
+  EXPECT_EQ(DownloadCode(kBatch), "zip");
+  const std::string third = testdocs::StudentDocument(
+      "SIMTEST0000002", kOrg, kUser, {{"req-1", "Newperson", "Gamma", "2002-03-04", ""}});
+  ASSERT_EQ(UploadCode(Form(third, "SIMTEST0000002")), "S0000");
+  auto entries = ReadZip(sim_->Download({kOrg, "SIMTEST0000002", kUser}, kOrg).body);
+  ASSERT_TRUE(entries.ok());
+  auto log = sevisxml::ParseTransactionLog(entries->at(std::string(kLogEntryName)), nullptr);
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->records.at(0).sevis_id, "N0000000003");
+  auto stats = nlohmann::json::parse(sim_->StatsJson());
+  EXPECT_EQ(stats["accepted_by_batch"][kBatch], 1);
+  EXPECT_EQ(stats["uploads_by_batch"][kBatch], 2);
+}
+
+TEST_F(SimServiceTest, ExchangeVisitorDocumentIsValidatedWithTheEvSchema) {
+  UploadForm f = Form(testdocs::EvNoShowDocument("SIMEV000000001", "P-1-12345", "rsp0000001",
+                                                 "N0000000001"),
+                      "SIMEV000000001", "P-1-12345", "rsp0000001");
+  EXPECT_EQ(UploadCode(f, "P-1-12345"), "S0000");
+  Reply r = sim_->Download({"P-1-12345", "SIMEV000000001", "rsp0000001"}, "P-1-12345");
+  auto entries = ReadZip(r.body);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  auto log = sevisxml::ParseTransactionLog(entries->at(std::string(kLogEntryName)),
+                                           log_schema_.get());
+  ASSERT_TRUE(log.ok()) << log.status();
+  EXPECT_EQ(log->records.at(0).error_code, "S2001");
+}
+
+TEST_F(SimServiceTest, ConcurrentUploadsOfOneBatchIdAcceptExactlyOne) {
+  constexpr int kThreads = 6;
+  std::atomic<int> accepted{0};
+  std::atomic<int> duplicate{0};
+  std::vector<std::thread> threads;
+  const std::string xml = TwoStudents();
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      auto log = sevisxml::ParseTransactionLog(sim_->Upload(Form(xml), kOrg).body, nullptr);
+      if (!log.ok() || !log->upload) return;
+      if (log->upload->result_code == "S0000") ++accepted;
+      if (log->upload->result_code == "S0010") ++duplicate;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(accepted.load(), 1);
+  EXPECT_EQ(duplicate.load(), kThreads - 1);
+  auto stats = nlohmann::json::parse(sim_->StatsJson());
+  EXPECT_EQ(stats["total_uploads"], kThreads);
+  EXPECT_EQ(stats["accepted_by_batch"][kBatch], 1);
+}
+
+}  // namespace
+}  // namespace sevisflow::sim
