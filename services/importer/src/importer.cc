@@ -1,0 +1,195 @@
+#include "importer.h"
+
+#include "apply.h"
+#include "sevisflow/common/logging.h"
+#include "sevisflow/kafka/dlq.h"
+#include "sevisflow/kafka/producer.h"
+#include "sevisflow/kafka/topics.h"
+#include "sevisflow/redis/client.h"
+#include "sevisflow/sevisxml/transaction_log.h"
+#include "sevisflow/sevisxml/validator.h"
+#include "sevisflow/v1/batch.pb.h"
+#include "store.h"
+
+namespace sevisflow::importer {
+namespace {
+
+auto& Log() {
+  static auto logger = common::Logger("importer");
+  return logger;
+}
+
+}  // namespace
+
+std::string ImportedKey(std::string_view batch_id) {
+  return "sf:imported:" + std::string(batch_id);
+}
+
+Importer::Importer(ImporterOptions options, redis::Client& redis, kafka::Producer& producer,
+                   const sevisxml::SchemaValidator& translog_validator,
+                   const common::Clock& clock, common::MetricsRegistry& metrics)
+    : options_(std::move(options)),
+      redis_(redis),
+      producer_(producer),
+      validator_(translog_validator),
+      clock_(clock),
+      metrics_(metrics) {}
+
+absl::Status Importer::DeadLetter(const kafka::Message& message, std::string_view reason) {
+  Log()->warn("result record {} dead-lettered: {}", kafka::SourceOf(message), reason);
+  metrics_.GetCounter("sevisflow_importer_imports_total", "sevis.results records by outcome",
+                      {{"result", "dlq"}})
+      .Inc();
+  return producer_.Send(kafka::MakeDeadLetter(message, reason));
+}
+
+absl::Status Importer::Handle(const kafka::Message& message) {
+  v1::BatchResult result;
+  if (message.is_tombstone || !result.ParseFromString(message.value)) {
+    return DeadLetter(message, "not a BatchResult");
+  }
+  if (!IsSafePathComponent(result.batch_id()) || !IsSafePathComponent(result.org_id())) {
+    return DeadLetter(message, "batch_id or org_id missing or invalid");
+  }
+  auto done = redis_.Get(ImportedKey(result.batch_id()));
+  if (!done.ok()) return done.status();
+  if (done->has_value()) {
+    Log()->info("batch {} already imported: nothing to do", result.batch_id());
+    metrics_.GetCounter("sevisflow_importer_imports_total", "sevis.results records by outcome",
+                        {{"result", "duplicate"}})
+        .Inc();
+    return absl::OkStatus();
+  }
+  if (!IsSafeRelativePath(result.zip_path())) {
+    return DeadLetter(message, "zip_path is not a safe relative path");
+  }
+  auto zip = ReadFile(options_.docstore_root, result.zip_path());
+  if (!zip.ok()) {
+    if (zip.status().code() == absl::StatusCode::kNotFound) {
+      return DeadLetter(message, "result zip not found in the document store");
+    }
+    return zip.status();
+  }
+  if (!result.zip_sha256().empty() && Sha256Hex(*zip) != result.zip_sha256()) {
+    return DeadLetter(message, "result zip does not match its sha256");
+  }
+  auto entries = ReadZipEntries(*zip);
+  if (!entries.ok()) return DeadLetter(message, std::string(entries.status().message()));
+  auto log_entry = entries->find(kLogEntryName);
+  if (log_entry == entries->end()) {
+    return DeadLetter(message, "zip has no sevis_transaction_log.xml");
+  }
+  auto log = sevisxml::ParseTransactionLog(log_entry->second, &validator_);
+  if (!log.ok()) {
+    // The validator's messages may quote values from the log: keep them out of the reason.
+    return DeadLetter(message, "transaction log unreadable or not valid against SevisTransLog.xsd");
+  }
+  if (log->batch_id != result.batch_id()) {
+    return DeadLetter(message, "transaction log is for another batch");
+  }
+
+  ImportPlan plan = PlanImport(*log, result);
+  for (const auto& request_id : plan.unmatched_request_ids) {
+    Log()->warn("batch {}: log record {} matches no record sent", result.batch_id(), request_id);
+  }
+
+  // PDFs first, then Kafka, then the marker: each step is idempotent, so a crash anywhere
+  // before the marker only repeats them.
+  std::vector<std::string> names;
+  for (const auto& [name, content] : *entries) names.push_back(name);
+  auto filings = PlanPdfFilings(names, plan, result.batch_id());
+  for (const auto& f : filings) {
+    if (auto s = WriteFileAtomic(options_.docstore_root, f.relative_path,
+                                 entries->at(f.entry_name));
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const auto& m : plan.master_records) {
+    if (auto s = producer_.Send(kafka::kSevisMaster, MasterKey(m.org_id(), m.person_id()),
+                                m.SerializeAsString());
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const auto& o : plan.outcomes) {
+    if (auto s = producer_.Send(kafka::kSevisOutcomes, o.person_id(), o.SerializeAsString());
+        !s.ok()) {
+      return s;
+    }
+  }
+  int accepted = 0;
+  int rejected = 0;
+  for (const auto& o : plan.outcomes) {
+    if (o.accepted()) {
+      ++accepted;
+      metrics_.GetCounter("sevisflow_importer_records_total", "Log records by result",
+                          {{"result", "accepted"}, {"code", "S0000"}})
+          .Inc();
+    } else {
+      ++rejected;
+      metrics_.GetCounter("sevisflow_importer_records_total", "Log records by result",
+                          {{"result", "rejected"}, {"code", o.error_code()}})
+          .Inc();
+    }
+  }
+  const std::string marker = "accepted=" + std::to_string(accepted) +
+                             " rejected=" + std::to_string(rejected) +
+                             " at=" + common::FormatRfc3339(clock_.Now());
+  if (auto s = redis_.Set(ImportedKey(result.batch_id()), marker); !s.ok()) return s;
+  for (const auto& m : plan.master_records) Remember(m);
+  metrics_.GetCounter("sevisflow_importer_imports_total", "sevis.results records by outcome",
+                      {{"result", "imported"}})
+      .Inc();
+  metrics_.GetCounter("sevisflow_importer_pdfs_filed_total", "PDF forms filed per person")
+      .Inc(static_cast<double>(filings.size()));
+  Log()->info("batch {} of {} imported: {} accepted, {} rejected, {} master updates, {} PDFs",
+              result.batch_id(), result.org_id(), accepted, rejected,
+              plan.master_records.size(), filings.size());
+  return absl::OkStatus();
+}
+
+void Importer::Remember(const v1::MasterRecord& record) {
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() >= options_.master_cache_size) cache_.clear();
+  cache_[MasterKey(record.org_id(), record.person_id())] = record;
+}
+
+absl::StatusOr<std::optional<v1::MasterRecord>> Importer::GetMaster(
+    const std::string& org_id, const std::string& person_id) {
+  const std::string key = MasterKey(org_id, person_id);
+  auto view = redis_.Get("sf:master:" + key);
+  if (!view.ok()) return view.status();
+  if (view->has_value()) {
+    v1::MasterRecord record;
+    if (!record.ParseFromString(**view)) {
+      return absl::DataLossError("master view entry is not a MasterRecord");
+    }
+    return std::optional<v1::MasterRecord>(std::move(record));
+  }
+  std::lock_guard lock(cache_mu_);
+  auto it = cache_.find(key);
+  if (it == cache_.end()) return std::optional<v1::MasterRecord>();
+  return std::optional<v1::MasterRecord>(it->second);
+}
+
+absl::StatusOr<std::vector<v1::StoredDocument>> Importer::ListDocuments(
+    const std::string& org_id, const std::string& person_id) {
+  if (!IsSafePathComponent(org_id) || !IsSafePathComponent(person_id)) {
+    return absl::InvalidArgumentError("org_id and person_id are required and cannot contain '/'");
+  }
+  const std::string dir = PersonDir(org_id, person_id);
+  std::vector<v1::StoredDocument> out;
+  for (const auto& name : ListFiles(options_.docstore_root, dir)) {
+    v1::StoredDocument d;
+    size_t underscore = name.find('_');
+    d.set_batch_id(underscore == std::string::npos ? "" : name.substr(0, underscore));
+    d.set_path(dir + "/" + name);
+    size_t dot = name.rfind('.');
+    d.set_kind(dot == std::string::npos ? "" : name.substr(dot + 1));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+}  // namespace sevisflow::importer

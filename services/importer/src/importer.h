@@ -1,0 +1,73 @@
+#pragma once
+// The importer's logic over its I/O: a sevis.results record (a BatchResult pointing at the
+// result zip in the document store) becomes master records on sevis.master, outcomes on
+// sevis.outcomes and PDFs filed per person; `sf:imported:<batch_id>` is set last, so a replay
+// after a crash redoes only idempotent effects and a replay after success does nothing.
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "sevisflow/common/clock.h"
+#include "sevisflow/common/metrics.h"
+#include "sevisflow/kafka/message.h"
+#include "sevisflow/v1/import_service.pb.h"
+#include "sevisflow/v1/master.pb.h"
+
+namespace sevisflow::kafka {
+class Producer;
+}
+namespace sevisflow::redis {
+class Client;
+}
+namespace sevisflow::sevisxml {
+class SchemaValidator;
+}
+
+namespace sevisflow::importer {
+
+inline constexpr char kLogEntryName[] = "sevis_transaction_log.xml";
+std::string ImportedKey(std::string_view batch_id);  // sf:imported:<batch_id>
+
+struct ImporterOptions {
+  std::string docstore_root;
+  size_t master_cache_size = 10000;  // master records published by this process (GetMaster)
+};
+
+class Importer {
+ public:
+  Importer(ImporterOptions options, redis::Client& redis, kafka::Producer& producer,
+           const sevisxml::SchemaValidator& translog_validator, const common::Clock& clock,
+           common::MetricsRegistry& metrics);
+
+  // OK: the offset may be stored (imported, already imported, or dead-lettered). An error
+  // (Kafka, Redis or disk trouble): retry the same record later.
+  absl::Status Handle(const kafka::Message& message);
+
+  // The Redis view sf:master:<org>/<person> kept by the detector; when absent, the record this
+  // process last published for the person (a small in-memory cache), else nullopt.
+  absl::StatusOr<std::optional<v1::MasterRecord>> GetMaster(const std::string& org_id,
+                                                            const std::string& person_id);
+  // The person's files in the document store.
+  absl::StatusOr<std::vector<v1::StoredDocument>> ListDocuments(const std::string& org_id,
+                                                                const std::string& person_id);
+
+ private:
+  absl::Status DeadLetter(const kafka::Message& message, std::string_view reason);
+  void Remember(const v1::MasterRecord& record);
+
+  ImporterOptions options_;
+  redis::Client& redis_;
+  kafka::Producer& producer_;
+  const sevisxml::SchemaValidator& validator_;
+  const common::Clock& clock_;
+  common::MetricsRegistry& metrics_;
+  std::mutex cache_mu_;
+  std::map<std::string, v1::MasterRecord> cache_;  // by MasterKey
+};
+
+}  // namespace sevisflow::importer

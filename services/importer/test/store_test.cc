@@ -1,0 +1,124 @@
+#include "store.h"
+
+#include <unistd.h>
+#include <zip.h>
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "apply.h"
+#include "sevisflow/sevisxml/transaction_log.h"
+#include "sevisflow/sevisxml/validator.h"
+
+namespace sevisflow::importer {
+namespace {
+
+// A zip made with libzip's writer, as SEVIS (or sevis-sim) would send it.
+std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& entries) {
+  zip_error_t err;
+  zip_error_init(&err);
+  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &err);
+  zip_source_keep(buffer);
+  zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &err);
+  for (const auto& [name, content] : entries) {
+    zip_source_t* s = zip_source_buffer(archive, content.data(), content.size(), 0);
+    zip_file_add(archive, name.c_str(), s, 0);
+  }
+  zip_close(archive);
+  zip_source_open(buffer);
+  std::string out;
+  char chunk[4096];
+  zip_int64_t n;
+  while ((n = zip_source_read(buffer, chunk, sizeof chunk)) > 0) out.append(chunk, n);
+  zip_source_close(buffer);
+  zip_source_free(buffer);
+  return out;
+}
+
+TEST(Zip, ReadsEntries) {
+  std::string zip = MakeZip({{"sevis_transaction_log.xml", "<x/>"}, {"a.pdf", "%PDF-1.4"}});
+  auto entries = ReadZipEntries(zip);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  EXPECT_EQ(entries->size(), 2u);
+  EXPECT_EQ(entries->at("a.pdf"), "%PDF-1.4");
+}
+
+TEST(Zip, RefusesGarbageAndBombs) {
+  EXPECT_FALSE(ReadZipEntries("PK not really a zip").ok());
+  std::string zip = MakeZip({{"big", std::string(4096, 'a')}});
+  EXPECT_FALSE(ReadZipEntries(zip, 10, 1000).ok());
+  EXPECT_FALSE(ReadZipEntries(MakeZip({{"a", "1"}, {"b", "2"}}), 1).ok());
+}
+
+TEST(Store, WriteReadList) {
+  std::string root = (std::filesystem::temp_directory_path() /
+                      ("importer_store_" + std::to_string(::getpid())))
+                         .string();
+  ASSERT_TRUE(WriteFileAtomic(root, "O/persons/P1/B_N1.pdf", "pdf").ok());
+  ASSERT_TRUE(WriteFileAtomic(root, "O/persons/P1/B_N1.pdf", "pdf2").ok());
+  EXPECT_EQ(*ReadFile(root, "O/persons/P1/B_N1.pdf"), "pdf2");
+  EXPECT_EQ(ListFiles(root, "O/persons/P1"), std::vector<std::string>{"B_N1.pdf"});
+  EXPECT_TRUE(ListFiles(root, "O/persons/none").empty());
+  EXPECT_EQ(ReadFile(root, "nope").status().code(), absl::StatusCode::kNotFound);
+  std::filesystem::remove_all(root);
+}
+
+TEST(Store, SafeRelativePaths) {
+  EXPECT_TRUE(IsSafeRelativePath("ORG/batches/SF000000000001/result.zip"));
+  EXPECT_FALSE(IsSafeRelativePath("/etc/passwd"));
+  EXPECT_FALSE(IsSafeRelativePath("ORG/../../etc"));
+  EXPECT_FALSE(IsSafeRelativePath("ORG//x"));
+  EXPECT_FALSE(IsSafeRelativePath(""));
+}
+
+// The whole pure path on a real, schema-validated log: zip → log → plan → filings.
+TEST(ZipToPlan, ValidatedLogFromAZip) {
+  auto validator =
+      sevisxml::SchemaValidator::Load(sevisxml::TransLogSchemaPath(SEVISFLOW_DEFAULT_XSD_DIR));
+  ASSERT_TRUE(validator.ok()) << validator.status();
+  sevisxml::TransactionLog log;
+  log.batch_id = "SF000000000009";
+  log.org_id = "ABC214F12345000";
+  log.status = true;
+  log.upload = sevisxml::LogStage{"S0000", "2026-03-01T10:00:00.000Z"};
+  log.upload_file_name = "SF000000000009.xml";
+  log.process = sevisxml::LogStage{"S0000", "2026-03-01T10:00:05.000Z"};
+  log.success_count = 1;
+  sevisxml::LogRecord r;
+  r.request_id = "aaaaaaaaaaaaaaaaaaaa";
+  r.sevis_id = "N0000000042";
+  r.user_id = "dso0000001";
+  r.process_date = "2026-03-01T10:00:05.000Z";
+  r.success = true;
+  log.records.push_back(r);
+  log.download_result_code = "S0000";
+  std::string zip = MakeZip({{"sevis_transaction_log.xml", sevisxml::WriteTransactionLog(log)},
+                             {"N0000000042_SF000000000009.pdf", "%PDF-1.4 form"}});
+  auto entries = ReadZipEntries(zip);
+  ASSERT_TRUE(entries.ok());
+  auto parsed = sevisxml::ParseTransactionLog(entries->at("sevis_transaction_log.xml"),
+                                              validator->get());
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+
+  v1::BatchResult result;
+  result.set_batch_id("SF000000000009");
+  result.set_org_id("ABC214F12345000");
+  auto* rec = result.add_records();
+  rec->set_request_id("aaaaaaaaaaaaaaaaaaaa");
+  rec->set_alert_id("aaaaaaaaaaaaaaaaaaaa");
+  rec->set_person_id("P1");
+  rec->set_event_type(v1::EVENT_TYPE_CREATE_STUDENT);
+  rec->mutable_alert()->mutable_create_student()->set_last_name("Zed");
+  ImportPlan plan = PlanImport(*parsed, result);
+  ASSERT_EQ(plan.master_records.size(), 1u);
+  EXPECT_EQ(plan.master_records[0].sevis_id(), "N0000000042");
+  std::vector<std::string> names;
+  for (const auto& [n, c] : *entries) names.push_back(n);
+  auto filings = PlanPdfFilings(names, plan, "SF000000000009");
+  ASSERT_EQ(filings.size(), 1u);
+  EXPECT_EQ(entries->at(filings[0].entry_name), "%PDF-1.4 form");
+}
+
+}  // namespace
+}  // namespace sevisflow::importer

@@ -1,0 +1,48 @@
+// sevisflow uploader: posts each batch document to SEVIS exactly once and fetches its result.
+// Usage: uploader --config uploader.yaml
+
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "app.h"
+#include "config.h"
+#include "sevisflow/common/clock.h"
+#include "sevisflow/common/config.h"
+#include "sevisflow/common/logging.h"
+#include "sevisflow/common/shutdown.h"
+
+int main(int argc, char** argv) {
+  sevisflow::common::ShutdownSignal shutdown;  // first: every thread inherits the signal mask
+  CLI::App cli{"sevisflow uploader: SEVIS batch upload and result download"};
+  std::string config_path;
+  cli.add_option("--config", config_path, "YAML configuration file");
+  CLI11_PARSE(cli, argc, argv);
+
+  auto reader = sevisflow::common::ConfigReader::FromFile(config_path);
+  if (!reader.ok()) {
+    std::cerr << "uploader: " << reader.status().message() << "\n";
+    return 2;
+  }
+  auto config = sevisflow::uploader::ReadUploaderConfig(*reader, SEVISFLOW_DEFAULT_XSD_DIR);
+  if (!config.ok()) {
+    std::cerr << "uploader: " << config.status().message() << "\n";
+    return 2;
+  }
+  sevisflow::common::InitLogging(config->logging);
+  sevisflow::common::SystemClock clock;
+  auto app = sevisflow::uploader::App::Create(std::move(*config), clock);
+  if (!app.ok()) {
+    std::cerr << "uploader: " << app.status().message() << "\n";
+    return 1;
+  }
+  if (auto s = (*app)->Start(); !s.ok()) {
+    std::cerr << "uploader: " << s.message() << "\n";
+    return 1;
+  }
+  int sig = shutdown.Wait();
+  sevisflow::common::Logger("uploader")->info("signal {}: stopping", sig);
+  (*app)->Stop();
+  return 0;
+}

@@ -1,0 +1,251 @@
+#include "app.h"
+
+#include <chrono>
+#include <map>
+
+#include "sevisflow/common/logging.h"
+#include "sevisflow/common/metrics.h"
+#include "sevisflow/http/client.h"
+#include "sevisflow/http/tls_check.h"
+#include "sevisflow/kafka/consumer.h"
+#include "sevisflow/kafka/producer.h"
+#include "sevisflow/kafka/topics.h"
+#include "sevisflow/redis/client.h"
+#include "sevisflow/rpc/server.h"
+#include "sevisflow/rpc/status.h"
+#include "sevisflow/sevisxml/validator.h"
+#include "sevisflow/v1/upload_service.grpc.pb.h"
+#include "uploader.h"
+
+namespace sevisflow::uploader {
+namespace {
+
+auto& Log() {
+  static auto logger = common::Logger("uploader");
+  return logger;
+}
+
+class UploadServiceImpl final : public v1::UploadService::Service {
+ public:
+  explicit UploadServiceImpl(Uploader& uploader) : uploader_(uploader) {}
+
+  grpc::Status ListUploads(grpc::ServerContext*, const v1::ListUploadsRequest* request,
+                           v1::ListUploadsResponse* response) override {
+    auto records = uploader_.List(request->org_id());
+    if (!records.ok()) return rpc::ToGrpcStatus(records.status());
+    for (const auto& r : *records) {
+      auto* u = response->add_uploads();
+      u->set_batch_id(r.batch_id);
+      u->set_org_id(r.org_id);
+      u->set_state(std::string(StateName(r.state)));
+      u->set_upload_result_code(r.upload_result_code);
+      u->set_download_result_code(r.download_result_code);
+      u->set_download_attempts(r.download_attempts);
+      u->set_updated_at(r.updated_at);
+    }
+    return grpc::Status::OK;
+  }
+
+ private:
+  Uploader& uploader_;
+};
+
+}  // namespace
+
+struct App::Impl {
+  UploaderConfig config;
+  const common::Clock& clock;
+  common::MetricsRegistry metrics;
+  std::unique_ptr<common::MetricsServer> metrics_server;
+  std::unique_ptr<redis::Client> redis;
+  std::unique_ptr<kafka::Producer> producer;
+  std::unique_ptr<kafka::Consumer> consumer;
+  std::unique_ptr<sevisxml::SchemaValidator> validator;
+  std::unique_ptr<HttpsSevisGateway> gateway;
+  std::unique_ptr<Uploader> uploader;
+  std::unique_ptr<UploadServiceImpl> service;
+  std::unique_ptr<rpc::ServerRunner> grpc;
+  std::map<std::string, std::chrono::system_clock::time_point> cert_not_after;
+
+  std::atomic<bool> stopping{false};
+  std::mutex mu;
+  std::condition_variable wake;
+  std::thread consumer_thread;
+  std::thread worker_thread;
+  bool started = false;
+  bool stopped = false;
+
+  Impl(UploaderConfig c, const common::Clock& k) : config(std::move(c)), clock(k) {}
+
+  void SleepFor(std::chrono::milliseconds d) {
+    std::unique_lock lock(mu);
+    wake.wait_for(lock, d, [&] { return stopping.load(); });
+  }
+
+  void ConsumeLoop() {
+    while (!stopping) {
+      auto messages = consumer->Poll(100, std::chrono::milliseconds(500));
+      if (!messages.ok()) {
+        Log()->critical("sevis.batches consumer failed: {}", std::string(messages.status().message()));
+        SleepFor(std::chrono::seconds(1));
+        continue;
+      }
+      for (const auto& m : *messages) {
+        int failures = 0;
+        while (!stopping) {
+          absl::Status s = uploader->Ingest(m);
+          if (s.ok()) {
+            if (auto st = consumer->Store(m); !st.ok()) {
+              Log()->warn("offset of {} not stored: {}", m.offset, std::string(st.message()));
+            }
+            wake.notify_all();
+            break;
+          }
+          ++failures;
+          auto delay = ExponentialDelay(std::chrono::milliseconds(200),
+                                        std::chrono::milliseconds(10000), failures);
+          Log()->warn("sevis.batches {}/{}: not stored yet ({}), retry in {} ms", m.partition,
+                      m.offset, std::string(s.message()), delay.count());
+          SleepFor(delay);
+        }
+        if (stopping) return;  // the unstored record is read again after a restart
+      }
+    }
+  }
+
+  void WorkLoop() {
+    while (!stopping) {
+      auto wait = uploader->RunOnce(std::chrono::seconds(1));
+      if (!wait.ok()) {
+        Log()->warn("worker pass failed: {}", std::string(wait.status().message()));
+        SleepFor(std::chrono::seconds(1));
+        continue;
+      }
+      SleepFor(std::max(*wait, std::chrono::milliseconds(20)));
+    }
+  }
+};
+
+App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+App::~App() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<App>> App::Create(UploaderConfig config,
+                                                 const common::Clock& clock) {
+  auto impl = std::make_unique<Impl>(std::move(config), clock);
+  const UploaderConfig& c = impl->config;
+
+  // Credentials first: the commonest SEVIS failures are certificate problems, so they stop
+  // start-up with a message naming the organisation.
+  impl->gateway = std::make_unique<HttpsSevisGateway>(c.upload_url, c.download_url);
+  for (const auto& [org_id, org] : c.orgs) {
+    auto info = http::InspectClientCredentials(org.cert, org.key, org.key_password, clock.Now());
+    if (!info.ok()) {
+      return absl::FailedPreconditionError("orgs." + org_id + ": client credentials unusable: " +
+                                           std::string(info.status().message()));
+    }
+    impl->cert_not_after[org_id] = info->not_after;
+    if (info->days_to_expiry < 30) {
+      Log()->warn("org {}: client certificate expires in {} days", org_id, info->days_to_expiry);
+    }
+    http::TlsOptions tls;
+    tls.client_cert_path = org.cert;
+    tls.client_key_path = org.key;
+    tls.key_password = org.key_password;
+    tls.ca_bundle_path = org.ca;
+    impl->gateway->AddOrg(org_id, std::move(tls));
+  }
+  Impl* raw = impl.get();
+  impl->metrics.AddCollectHook([raw] {
+    for (const auto& [org_id, not_after] : raw->cert_not_after) {
+      auto days = std::chrono::duration_cast<std::chrono::hours>(not_after - raw->clock.Now())
+                      .count() / 24;
+      raw->metrics
+          .GetGauge("sevisflow_uploader_cert_days_to_expiry",
+                    "Whole days until the org's client certificate expires", {{"org", org_id}})
+          .Set(static_cast<double>(days));
+    }
+  });
+
+  auto validator = sevisxml::SchemaValidator::Load(sevisxml::TransLogSchemaPath(c.xsd_dir));
+  if (!validator.ok()) return validator.status();
+  impl->validator = std::move(*validator);
+
+  redis::ClientOptions ro;
+  ro.host = c.redis_host;
+  ro.port = c.redis_port;
+  ro.password = c.redis_password;
+  auto redis = redis::Client::Create(ro);
+  if (!redis.ok()) return redis.status();
+  impl->redis = std::move(*redis);
+
+  kafka::ProducerOptions po;
+  po.brokers = c.kafka_brokers;
+  po.client_id = "sevisflow-uploader";
+  auto producer = kafka::Producer::Create(po);
+  if (!producer.ok()) return producer.status();
+  impl->producer = std::move(*producer);
+
+  kafka::ConsumerOptions co;
+  co.brokers = c.kafka_brokers;
+  co.group_id = "sevisflow-uploader";
+  co.topics = {kafka::kSevisBatches};
+  co.client_id = "sevisflow-uploader";
+  auto consumer = kafka::Consumer::Create(co);
+  if (!consumer.ok()) return consumer.status();
+  impl->consumer = std::move(*consumer);
+  kafka::ExportConsumerLag(*impl->consumer, impl->metrics);
+
+  UploaderOptions uo;
+  uo.backoff = c.backoff;
+  uo.docstore_root = c.docstore_root;
+  for (const auto& [org_id, org] : c.orgs) uo.user_ids[org_id] = org.user_id;
+  impl->uploader = std::make_unique<Uploader>(std::move(uo), *impl->redis, *impl->producer,
+                                              *impl->gateway, *impl->validator, clock,
+                                              impl->metrics);
+  impl->service = std::make_unique<UploadServiceImpl>(*impl->uploader);
+  return std::unique_ptr<App>(new App(std::move(impl)));
+}
+
+absl::Status App::Start() {
+  Impl& i = *impl_;
+  i.metrics_server =
+      std::make_unique<common::MetricsServer>(i.metrics, i.config.metrics_host,
+                                              i.config.metrics_port);
+  if (auto s = i.metrics_server->Start(); !s.ok()) return s;
+  i.consumer_thread = std::thread([&i] { i.ConsumeLoop(); });
+  i.worker_thread = std::thread([&i] { i.WorkLoop(); });
+  i.started = true;
+  rpc::ServerOptions so;
+  so.listen_address = i.config.grpc_listen;
+  i.grpc = std::make_unique<rpc::ServerRunner>(so);
+  i.grpc->AddService(i.service.get(), v1::UploadService::service_full_name());
+  auto port = i.grpc->Start();
+  if (!port.ok()) return port.status();
+  i.grpc->SetServing(true);
+  Log()->info("uploader started: gRPC {}, metrics port {}, {} org(s)", i.grpc->address(),
+              i.metrics_server->port(), i.config.orgs.size());
+  return absl::OkStatus();
+}
+
+void App::Stop() {
+  if (!impl_) return;
+  Impl& i = *impl_;
+  if (i.stopped) return;
+  i.stopped = true;
+  if (i.grpc) i.grpc->Shutdown();
+  i.stopping = true;
+  i.wake.notify_all();
+  if (i.consumer_thread.joinable()) i.consumer_thread.join();
+  if (i.worker_thread.joinable()) i.worker_thread.join();  // finishes the in-flight step
+  if (i.consumer) i.consumer->Close();                     // commits stored offsets
+  i.producer.reset();                                      // flushes
+  if (i.metrics_server) i.metrics_server->Stop();
+  if (i.started) Log()->info("uploader stopped");
+}
+
+int App::grpc_port() const { return impl_->grpc ? impl_->grpc->port() : 0; }
+int App::metrics_port() const {
+  return impl_->metrics_server ? impl_->metrics_server->port() : 0;
+}
+
+}  // namespace sevisflow::uploader
