@@ -1,0 +1,18 @@
+#pragma once
+// sevisctl sub-commands. Each <area>_cmd.cc defines one Add<Area>Commands that registers its
+// sub-commands on the app; main.cc calls them all. A sub-command's callback prints results to
+// stdout, reasons to stderr, and reports failure by throwing CLI::RuntimeError(exit_code)
+// (CLI11's own mechanism: main turns it into the process exit code).
+
+#include <CLI/CLI.hpp>
+
+namespace sevisflow::sevisctl {
+
+// sevisctl topics ensure|list
+void AddTopicsCommands(CLI::App& app);
+// sevisctl status (gRPC health of every service)
+void AddStatusCommands(CLI::App& app);
+// sevisctl validate FILE... (offline: XML against the official XSD)
+void AddValidateCommands(CLI::App& app);
+
+}  // namespace sevisflow::sevisctl

@@ -1,0 +1,34 @@
+// sevisctl: the operator's CLI. Sub-commands plug in through commands.h.
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "commands.h"
+#include "sevisflow/common/logging.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"sevisflow operator CLI", "sevisctl"};
+  app.require_subcommand(1);
+  std::string log_level = "warn";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  // Logging is set up once parsing is done, before any sub-command runs.
+  app.parse_complete_callback([&log_level] {
+    sevisflow::common::LoggingOptions options;
+    options.level = log_level;
+    sevisflow::common::InitLogging(options);
+  });
+
+  sevisflow::sevisctl::AddTopicsCommands(app);
+  sevisflow::sevisctl::AddStatusCommands(app);
+  sevisflow::sevisctl::AddValidateCommands(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return 0;
+}
