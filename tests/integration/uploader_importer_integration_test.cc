@@ -198,13 +198,13 @@ class Servers : public ::testing::Environment {
                   "log: {level: debug}\n" + "xsd_dir: \"" + testing::XsdDir() + "\"\n" +
                   "docstore: {root: \"" + docstore + "\"}\n");
     auto up = testing::ChildProcess::Spawn(
-        {std::string(SEVISFLOW_BINARY_DIR) + "/services/uploader/uploader", "--config",
+        {std::string(SEVISFLOW_BINARY_DIR) + "/services/uploader/sevisflow-uploader", "--config",
          dir + "/uploader.yaml"},
         dir + "/uploader.log");
     ASSERT_TRUE(up.ok()) << up.status();
     uploader = std::move(*up);
     auto im = testing::ChildProcess::Spawn(
-        {std::string(SEVISFLOW_BINARY_DIR) + "/services/importer/importer", "--config",
+        {std::string(SEVISFLOW_BINARY_DIR) + "/services/importer/sevisflow-importer", "--config",
          dir + "/importer.yaml"},
         dir + "/importer.log");
     ASSERT_TRUE(im.ok()) << im.status();

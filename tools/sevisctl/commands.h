@@ -12,6 +12,8 @@ namespace sevisflow::sevisctl {
 void AddTopicsCommands(CLI::App& app);
 // sevisctl status (gRPC health of every service)
 void AddStatusCommands(CLI::App& app);
+// sevisctl alerts list|select, batch close|list (builder ReviewService)
+void AddReviewCommands(CLI::App& app);
 // sevisctl validate FILE... (offline: XML against the official XSD)
 void AddValidateCommands(CLI::App& app);
 

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
 
   sevisflow::sevisctl::AddTopicsCommands(app);
   sevisflow::sevisctl::AddStatusCommands(app);
+  sevisflow::sevisctl::AddReviewCommands(app);
   sevisflow::sevisctl::AddValidateCommands(app);
 
   try {

@@ -1,0 +1,53 @@
+#pragma once
+// F/M event detection over one SIS snapshot and the SEVIS Master view: a pure function.
+//
+//   auto detections = rules::DetectFm(snapshot, lookup, setup, today);
+//
+// Each Detection is an alert to publish unless the same alert id was already emitted for its
+// emitted_key (the detector keeps sf:emitted:<person>).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sevisflow/common/clock.h"
+#include "sevisflow/rules/setup.h"
+#include "sevisflow/v1/alert.pb.h"
+#include "sevisflow/v1/master.pb.h"
+#include "sevisflow/v1/sis_person.pb.h"
+
+namespace google::protobuf {
+class MessageLite;
+}
+
+namespace sevisflow::rules {
+
+// The SEVIS Master row of this person for an organisation (school code), if any. A record
+// marked `deleted` counts as absent.
+using MasterLookup = std::function<std::optional<v1::MasterRecord>(const std::string& org)>;
+
+struct Detection {
+  v1::Alert alert;          // alert_id, org, person, event, data and issues set; detected_at not
+  std::string emitted_key;  // "<org>|<event>|<subject>" (field of sf:emitted:<person>)
+};
+
+std::vector<Detection> DetectFm(const v1::SisPersonSnapshot& snapshot, const MasterLookup& master,
+                                const Setup& setup, common::Date today);
+
+// "Create Student" alone (the rule book's trigger logic for that event); nullopt when the
+// trigger does not hold.
+std::optional<Detection> DetectCreateStudent(const v1::SisPersonSnapshot& snapshot,
+                                             const MasterLookup& master, const Setup& setup,
+                                             common::Date today);
+
+// First 20 hex characters of SHA-256 over (org, person, event, subject, data serialised
+// deterministically), each part length-prefixed so no two tuples collide by concatenation.
+std::string AlertId(std::string_view org, std::string_view person, v1::EventType event,
+                    std::string_view subject, const google::protobuf::MessageLite& data);
+
+// "<org>|<event name>|<subject>".
+std::string EmittedKey(std::string_view org, v1::EventType event, std::string_view subject);
+
+}  // namespace sevisflow::rules

@@ -1,0 +1,100 @@
+#pragma once
+// Composition root of the builder: config → logging → metrics server → Redis → Kafka →
+// Builder → gRPC; stops in reverse (gRPC NOT_SERVING, close timer, consumer loop, commit, close).
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "services/builder/src/builder.h"
+#include "sevisflow/common/clock.h"
+#include "sevisflow/common/config.h"
+#include "sevisflow/common/logging.h"
+#include "sevisflow/common/metrics.h"
+#include "sevisflow/redis/client.h"
+
+namespace sevisflow::kafka {
+class Consumer;
+class Producer;
+struct Message;
+}  // namespace sevisflow::kafka
+
+namespace sevisflow::rpc {
+class ServerRunner;
+}  // namespace sevisflow::rpc
+
+namespace sevisflow::builder {
+
+inline constexpr char kConsumerGroup[] = "sevisflow-builder";
+
+struct AppConfig {
+  std::string kafka_brokers = "127.0.0.1:9092";
+  redis::ClientOptions redis;
+  std::string grpc_listen = "127.0.0.1:50052";
+  std::string metrics_host = "127.0.0.1";
+  int metrics_port = 9102;
+  common::LoggingOptions log;
+  std::string xsd_dir;                 // builder.xsd_dir
+  int close_interval_seconds = 0;      // builder.close_interval_seconds; 0 = no timer
+  BuilderOptions builder;
+};
+
+// Reads every key the builder knows, then Finish(): unknown keys and bad values are errors
+// naming the key. builder.xsd_dir defaults to $SEVISFLOW_XSD_DIR, else the build's XSD bundle.
+absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& reader);
+
+class ReviewServiceImpl;
+
+class App {
+ public:
+  // Loads the XSD (once) and checks the options; nothing is started yet.
+  static absl::StatusOr<std::unique_ptr<App>> Create(AppConfig config,
+                                                     const common::Clock& clock);
+  ~App();  // Stop()
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Starts metrics, Redis, Kafka, re-publishes RESERVED batches, starts the consumer loop,
+  // the close timer and gRPC.
+  absl::Status Start();
+  // Reverse order; stored offsets are committed. Idempotent.
+  void Stop();
+
+  int grpc_port() const;
+  int metrics_port() const;
+  Builder& builder() { return *builder_; }
+  common::MetricsRegistry& metrics() { return metrics_; }
+
+ private:
+  App(AppConfig config, const common::Clock& clock);
+  void ConsumeLoop();
+  void TimerLoop();
+  // Runs one record's effect until it is durable (or the app stops); false when stopping.
+  bool Process(const kafka::Message& message);
+
+  AppConfig config_;
+  const common::Clock& clock_;
+  common::MetricsRegistry metrics_;
+  std::unique_ptr<common::MetricsServer> metrics_server_;
+  std::unique_ptr<sevisxml::SchemaValidator> validator_;
+  std::unique_ptr<redis::Client> redis_;
+  std::unique_ptr<kafka::Producer> producer_;
+  std::unique_ptr<kafka::Consumer> consumer_;
+  std::unique_ptr<Builder> builder_;
+  std::unique_ptr<ReviewServiceImpl> service_;
+  std::unique_ptr<rpc::ServerRunner> server_;
+  std::thread consume_thread_;
+  std::thread timer_thread_;
+  std::atomic<bool> stopping_{false};
+  std::mutex timer_mu_;
+  std::condition_variable timer_cv_;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace sevisflow::builder

@@ -1,0 +1,77 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "services/builder/src/app.h"
+
+namespace sevisflow::builder {
+namespace {
+
+using ::testing::HasSubstr;
+
+absl::StatusOr<AppConfig> Load(std::string_view yaml) {
+  absl::StatusOr<common::ConfigReader> reader = common::ConfigReader::FromString(yaml);
+  if (!reader.ok()) return reader.status();
+  reader->SetEnvironment({});
+  return LoadConfig(*reader);
+}
+
+TEST(ConfigTest, ReadsBuilderAndOrgKeys) {
+  absl::StatusOr<AppConfig> config = Load(R"(
+kafka: {brokers: "127.0.0.1:9092"}
+builder:
+  auto_select: false
+  batch_id_prefix: UNI2
+  max_records_per_document: 100
+  close_interval_seconds: 60
+  xsd_dir: /tmp/xsd
+orgs:
+  BOS214F00123000: {user_id: tpdso-4140, auto_select: true}
+  P-1-12345: {user_id: kander6952}
+)");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->builder.batch_id_prefix, "UNI2");
+  EXPECT_EQ(config->builder.max_records_per_document, 100);
+  EXPECT_EQ(config->close_interval_seconds, 60);
+  EXPECT_EQ(config->xsd_dir, "/tmp/xsd");
+  ASSERT_EQ(config->builder.orgs.size(), 2u);
+  const OrgOptions& bos = config->builder.orgs.at("BOS214F00123000");
+  EXPECT_EQ(bos.user_id, "tpdso-4140");
+  ASSERT_TRUE(bos.auto_select.has_value());
+  EXPECT_TRUE(*bos.auto_select);
+  EXPECT_FALSE(config->builder.orgs.at("P-1-12345").auto_select.has_value());
+}
+
+TEST(ConfigTest, DefaultsArePrefixSfAndTwoHundredFifty) {
+  absl::StatusOr<AppConfig> config = Load("{}");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->builder.batch_id_prefix, "SF");
+  EXPECT_EQ(config->builder.max_records_per_document, 250);
+  EXPECT_EQ(config->close_interval_seconds, 0);
+  EXPECT_FALSE(config->builder.auto_select);
+}
+
+TEST(ConfigTest, UnknownKeyIsAnError) {
+  absl::StatusOr<AppConfig> config = Load("builder: {auto_selekt: true}\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr("builder.auto_selekt"));
+}
+
+TEST(ConfigTest, BadPrefixUserIdAndOrgAreErrorsNamingTheKey) {
+  absl::StatusOr<AppConfig> config = Load(R"(
+builder: {batch_id_prefix: "SF-"}
+orgs:
+  NOTANORG: {user_id: short}
+)");
+  ASSERT_FALSE(config.ok());
+  const std::string message(config.status().message());
+  EXPECT_THAT(message, HasSubstr("builder.batch_id_prefix"));
+  EXPECT_THAT(message, HasSubstr("orgs.NOTANORG.user_id"));
+  EXPECT_THAT(message, HasSubstr("orgs.NOTANORG"));
+}
+
+TEST(ConfigTest, TooManyRecordsPerDocumentIsRefused) {
+  EXPECT_FALSE(Load("builder: {max_records_per_document: 251}\n").ok());
+}
+
+}  // namespace
+}  // namespace sevisflow::builder

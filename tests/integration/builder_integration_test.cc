@@ -1,0 +1,501 @@
+// services/builder against a real Apache Kafka broker, a real redis-server and the official
+// SEVIS 6.55 XSD: alerts in, review over gRPC, one XSD-valid BatchDocument out, idempotent
+// replays, invalid records kept back in review, outcomes applied, crash-safe re-publication.
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <sys/wait.h>
+
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "services/builder/src/app.h"
+#include "services/builder/src/builder.h"
+#include "sevisflow/common/clock.h"
+#include "sevisflow/kafka/admin.h"
+#include "sevisflow/kafka/consumer.h"
+#include "sevisflow/kafka/producer.h"
+#include "sevisflow/kafka/topics.h"
+#include "sevisflow/redis/client.h"
+#include "sevisflow/rpc/caller.h"
+#include "sevisflow/rpc/client.h"
+#include "sevisflow/sevisxml/validator.h"
+#include "sevisflow/testing/kafka_broker.h"
+#include "sevisflow/testing/ports.h"
+#include "sevisflow/testing/redis_server.h"
+#include "sevisflow/v1/review_service.grpc.pb.h"
+
+namespace sevisflow {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+constexpr char kOrgA[] = "BOS214F00123000";
+constexpr char kOrgB[] = "NYC214F00456000";
+constexpr char kOrgC[] = "SFO214F00789000";
+constexpr char kUserA[] = "tpdso-4140";   // configured for org A
+constexpr char kUserB[] = "kander6952";   // configured for org B
+constexpr char kCaller[] = "dsocal0001";  // x-sevis-user of the DSO closing org A's batch
+
+testing::KafkaBroker* g_broker = nullptr;
+testing::RedisServer* g_redis = nullptr;
+
+class ServersEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    testing::KafkaBrokerOptions options;
+    options.name = "kafka-builder-it";
+    broker_ = std::make_unique<testing::KafkaBroker>(options);
+    absl::Status s = broker_->Start();
+    ASSERT_TRUE(s.ok()) << "cannot start Apache Kafka: " << s;
+    ASSERT_TRUE(kafka::EnsureTopics(broker_->bootstrap(), kafka::DefaultTopics(3), 60s).ok());
+    absl::StatusOr<std::unique_ptr<testing::RedisServer>> redis =
+        testing::RedisServer::Start("redis-builder-it");
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = std::move(*redis);
+    g_broker = broker_.get();
+    g_redis = redis_.get();
+  }
+  void TearDown() override {
+    g_broker = nullptr;
+    g_redis = nullptr;
+    redis_.reset();
+    if (broker_) {
+      EXPECT_TRUE(broker_->Stop().ok());
+    }
+    broker_.reset();
+  }
+
+ private:
+  std::unique_ptr<testing::KafkaBroker> broker_;
+  std::unique_ptr<testing::RedisServer> redis_;
+};
+
+::testing::Environment* const kEnv =
+    ::testing::AddGlobalTestEnvironment(new ServersEnvironment);
+
+// A hand-built Create Student alert; every code checked against 6.55 SEVISTable.xsd:
+// VisaType 01 (StudentVisaCodeType), Gender F/M, countries IN / FR (BirthCntryCodeType,
+// CntryCodeWithoutType), IssueReason I (StudentCreationReason), EduLevel 04 (EduLevelCodeType),
+// majors 11.0701 / 00.0000, state MA (StateCodeType).
+v1::Alert CreateStudentAlert(const std::string& org, int n) {
+  v1::Alert alert;
+  alert.set_alert_id(absl::StrFormat("%s%08x", org == kOrgA ? "a0a0a0a0a0a0" : "b0b0b0b0b0b0",
+                                     static_cast<unsigned>(n)));
+  if (org == kOrgC) alert.set_alert_id(absl::StrFormat("c0c0c0c0c0c0%08x", n));
+  alert.set_org_id(org);
+  alert.set_person_id(absl::StrCat("SYN", org.substr(0, 3), n));
+  alert.set_visa_family(v1::VISA_FAMILY_FM);
+  alert.set_event_type(v1::EVENT_TYPE_CREATE_STUDENT);
+  alert.set_detected_at(absl::StrFormat("2026-11-2%dT10:00:00Z", n % 10));
+  v1::CreateStudentData* d = alert.mutable_create_student();
+  d->set_visa_type("01");
+  d->set_last_name(absl::StrCat("Synthetic", std::string(1, static_cast<char>('a' + n % 26))));
+  d->set_first_name("Testa");
+  d->set_birth_date("2004-02-1" + std::to_string(n % 10));
+  d->set_gender(n % 2 == 0 ? "F" : "M");
+  d->set_birth_city("Pune");
+  d->set_birth_country("IN");
+  d->set_citizenship_country(n % 2 == 0 ? "IN" : "FR");
+  d->set_email(absl::StrCat("synthetic", n, "@example.edu"));
+  d->set_issue_reason("I");
+  v1::Address* us = d->mutable_us_address();
+  us->set_line1("1 Example Way");
+  us->set_city("Boston");
+  us->set_state("MA");
+  us->set_postal_code("02115");
+  v1::Address* foreign = d->mutable_foreign_address();
+  foreign->set_line1("7 Sample Road");
+  foreign->set_city("Pune");
+  foreign->set_country("IN");
+  foreign->set_postal_code("411001");
+  d->set_level_of_education("04");
+  d->set_primary_major("11.0701");
+  d->set_secondary_major("00.0000");
+  d->set_minor("00.0000");
+  d->set_program_start_date("2027-01-10");
+  d->set_program_end_date("2028-12-15");
+  d->set_english_proficiency_required(true);
+  d->set_english_proficiency_met(true);
+  d->set_months_in_academic_term(9);
+  d->set_tuition(30000);
+  d->set_living_expenses(15000);
+  d->set_personal_funds(50000);
+  return alert;
+}
+
+class BuilderIntegrationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ASSERT_NE(g_broker, nullptr) << "broker did not start";
+    ASSERT_NE(g_redis, nullptr) << "redis did not start";
+    builder::AppConfig config;
+    config.kafka_brokers = g_broker->bootstrap();
+    config.redis.host = g_redis->host();
+    config.redis.port = g_redis->port();
+    config.grpc_listen = "127.0.0.1:0";
+    config.metrics_port = 0;
+    config.xsd_dir = testing::XsdDir();
+    config.builder.orgs[kOrgA] = builder::OrgOptions{kUserA, true};
+    config.builder.orgs[kOrgB] = builder::OrgOptions{kUserB, true};
+    config.builder.orgs[kOrgC] = builder::OrgOptions{kUserB, std::nullopt};  // manual review
+    absl::StatusOr<std::unique_ptr<builder::App>> app =
+        builder::App::Create(std::move(config), clock_);
+    ASSERT_TRUE(app.ok()) << app.status();
+    app_ = std::move(*app);
+    absl::Status started = app_->Start();
+    ASSERT_TRUE(started.ok()) << started;
+
+    kafka::ProducerOptions producer_options;
+    producer_options.brokers = g_broker->bootstrap();
+    producer_options.client_id = "builder-it";
+    absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
+        kafka::Producer::Create(producer_options);
+    ASSERT_TRUE(producer.ok()) << producer.status();
+    producer_ = std::move(*producer);
+
+    kafka::ConsumerOptions consumer_options;
+    consumer_options.brokers = g_broker->bootstrap();
+    consumer_options.group_id = "builder-it-batches";
+    consumer_options.topics = {kafka::kSevisBatches};
+    absl::StatusOr<std::unique_ptr<kafka::Consumer>> consumer =
+        kafka::Consumer::Create(consumer_options);
+    ASSERT_TRUE(consumer.ok()) << consumer.status();
+    batches_ = std::move(*consumer);
+
+    stub_ = v1::ReviewService::NewStub(
+        rpc::Dial(absl::StrCat("127.0.0.1:", app_->grpc_port())));
+  }
+
+  static void TearDownTestSuite() {
+    stub_.reset();
+    batches_.reset();
+    producer_.reset();
+    if (app_) app_->Stop();
+    app_.reset();
+  }
+
+  void SetUp() override { ASSERT_NE(app_, nullptr); }
+
+  static void PublishAlert(const v1::Alert& alert) {
+    ASSERT_TRUE(
+        producer_->Send(kafka::kSevisAlerts, alert.org_id(), alert.SerializeAsString()).ok());
+  }
+
+  static std::vector<v1::ReviewAlert> List(const std::string& org, v1::AlertState state) {
+    v1::ListAlertsRequest request;
+    request.set_org_id(org);
+    request.set_state(state);
+    v1::ListAlertsResponse response;
+    grpc::ClientContext context;
+    grpc::Status status = stub_->ListAlerts(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {response.alerts().begin(), response.alerts().end()};
+  }
+
+  // Polls ListAlerts until `count` alerts are in `state` (or 60 s passed).
+  static std::vector<v1::ReviewAlert> WaitFor(const std::string& org, v1::AlertState state,
+                                              size_t count) {
+    std::vector<v1::ReviewAlert> alerts;
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      alerts = List(org, state);
+      if (alerts.size() >= count) break;
+      std::this_thread::sleep_for(100ms);
+    }
+    return alerts;
+  }
+
+  static grpc::Status Close(const std::string& org, const std::string& caller,
+                            v1::CloseBatchResponse* response) {
+    v1::CloseBatchRequest request;
+    request.set_org_id(org);
+    grpc::ClientContext context;
+    if (!caller.empty()) rpc::SetCaller(context, caller);
+    return stub_->CloseBatch(&context, request, response);
+  }
+
+  // Documents of `org` on sevis.batches read within `wait`.
+  static std::vector<v1::BatchDocument> ReadBatches(const std::string& org,
+                                                    std::chrono::milliseconds wait,
+                                                    size_t stop_at) {
+    std::vector<v1::BatchDocument> documents;
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (std::chrono::steady_clock::now() < deadline && documents.size() < stop_at) {
+      absl::StatusOr<std::vector<kafka::Message>> messages = batches_->Poll(100, 200ms);
+      EXPECT_TRUE(messages.ok()) << messages.status();
+      if (!messages.ok()) break;
+      for (const kafka::Message& m : *messages) {
+        EXPECT_TRUE(batches_->Store(m).ok());
+        v1::BatchDocument document;
+        EXPECT_TRUE(document.ParseFromString(m.value));
+        EXPECT_EQ(m.key, document.org_id());
+        if (document.org_id() == org) documents.push_back(std::move(document));
+      }
+    }
+    return documents;
+  }
+
+  static double Counter(const std::string& name, const common::Labels& labels) {
+    return app_->metrics().GetCounter(name, "", labels).Value();
+  }
+
+  static common::SystemClock clock_;
+  static std::unique_ptr<builder::App> app_;
+  static std::unique_ptr<kafka::Producer> producer_;
+  static std::unique_ptr<kafka::Consumer> batches_;
+  static std::unique_ptr<v1::ReviewService::Stub> stub_;
+};
+
+common::SystemClock BuilderIntegrationTest::clock_;
+std::unique_ptr<builder::App> BuilderIntegrationTest::app_;
+std::unique_ptr<kafka::Producer> BuilderIntegrationTest::producer_;
+std::unique_ptr<kafka::Consumer> BuilderIntegrationTest::batches_;
+std::unique_ptr<v1::ReviewService::Stub> BuilderIntegrationTest::stub_;
+
+int Xmllint(const std::string& xml) {
+  const std::filesystem::path dir = testing::ScratchDir("builder-it-xml");
+  const std::string file = (dir / "batch.xml").string();
+  std::ofstream(file, std::ios::binary) << xml;
+  const std::string xsd = sevisxml::StudentSchemaPath(testing::XsdDir());
+  const std::string command = absl::StrCat("xmllint --noout --schema '", xsd, "' '", file, "'");
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST_F(BuilderIntegrationTest, ThreeAlertsBecomeOneValidDocumentAndReplaysAddNothing) {
+  std::vector<v1::Alert> alerts;
+  for (int n = 1; n <= 3; ++n) alerts.push_back(CreateStudentAlert(kOrgA, n));
+  for (const v1::Alert& alert : alerts) PublishAlert(alert);
+
+  // auto_select: alerts without issues are SELECTED on arrival.
+  ASSERT_EQ(WaitFor(kOrgA, v1::ALERT_STATE_SELECTED, 3).size(), 3u);
+
+  v1::CloseBatchResponse closed;
+  grpc::Status status = Close(kOrgA, kCaller, &closed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(closed.batch_ids_size(), 1);
+  EXPECT_EQ(closed.records(), 3);
+  const std::string batch_id = closed.batch_ids(0);
+  EXPECT_EQ(batch_id, "SF000000000001");
+
+  std::vector<v1::BatchDocument> documents = ReadBatches(kOrgA, 60s, 1);
+  ASSERT_EQ(documents.size(), 1u);
+  const v1::BatchDocument& document = documents[0];
+  EXPECT_EQ(document.batch_id(), batch_id);
+  EXPECT_EQ(document.batch_id().size(), 14u);
+  EXPECT_EQ(document.user_id(), kCaller);  // x-sevis-user overrides the configured user
+  ASSERT_EQ(document.records_size(), 3);
+  std::set<std::string> expected_ids, record_ids;
+  for (const v1::Alert& alert : alerts) expected_ids.insert(alert.alert_id());
+  for (const v1::BatchRecord& record : document.records()) {
+    EXPECT_EQ(record.request_id(), record.alert_id());
+    EXPECT_EQ(record.alert().alert_id(), record.alert_id());
+    EXPECT_EQ(record.alert().person_id(), record.person_id());
+    EXPECT_EQ(record.event_type(), v1::EVENT_TYPE_CREATE_STUDENT);
+    EXPECT_THAT(document.xml(), HasSubstr(absl::StrCat("requestID=\"", record.request_id())));
+    record_ids.insert(record.alert_id());
+  }
+  EXPECT_EQ(record_ids, expected_ids);
+
+  // The XML is valid for Xerces (a fresh validator) and for libxml2.
+  absl::StatusOr<std::unique_ptr<sevisxml::SchemaValidator>> validator =
+      sevisxml::SchemaValidator::Load(sevisxml::StudentSchemaPath(testing::XsdDir()));
+  ASSERT_TRUE(validator.ok()) << validator.status();
+  EXPECT_TRUE((*validator)->Validate(document.xml()).empty())
+      << sevisxml::FormatErrors((*validator)->Validate(document.xml()));
+  EXPECT_EQ(Xmllint(document.xml()), 0);
+  EXPECT_THAT(document.xml(), HasSubstr(absl::StrCat("<BatchID>", batch_id, "</BatchID>")));
+
+  EXPECT_EQ(WaitFor(kOrgA, v1::ALERT_STATE_BATCHED, 3).size(), 3u);
+
+  // Replaying the same alerts changes nothing: known ids are ignored.
+  const double duplicates_before =
+      Counter("sevisflow_builder_alerts_received_total", {{"result", "duplicate"}});
+  for (const v1::Alert& alert : alerts) PublishAlert(alert);
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (Counter("sevisflow_builder_alerts_received_total", {{"result", "duplicate"}}) <
+             duplicates_before + 3 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_GE(Counter("sevisflow_builder_alerts_received_total", {{"result", "duplicate"}}),
+            duplicates_before + 3);
+  EXPECT_TRUE(List(kOrgA, v1::ALERT_STATE_SELECTED).empty());
+  EXPECT_TRUE(List(kOrgA, v1::ALERT_STATE_OPEN).empty());
+  v1::CloseBatchResponse again;
+  ASSERT_TRUE(Close(kOrgA, kCaller, &again).ok());
+  EXPECT_EQ(again.batch_ids_size(), 0);
+  EXPECT_TRUE(ReadBatches(kOrgA, 3s, 1).empty());
+
+  // An outcome marks its alert ACCEPTED and the batch PROCESSED.
+  v1::Outcome outcome;
+  outcome.set_alert_id(alerts[0].alert_id());
+  outcome.set_batch_id(batch_id);
+  outcome.set_request_id(alerts[0].alert_id());
+  outcome.set_org_id(kOrgA);
+  outcome.set_person_id(alerts[0].person_id());
+  outcome.set_accepted(true);
+  outcome.set_sevis_id("N0000000001");
+  ASSERT_TRUE(producer_
+                  ->Send(kafka::kSevisOutcomes, outcome.person_id(),
+                         outcome.SerializeAsString())
+                  .ok());
+  std::vector<v1::ReviewAlert> accepted = WaitFor(kOrgA, v1::ALERT_STATE_ACCEPTED, 1);
+  ASSERT_EQ(accepted.size(), 1u);
+  EXPECT_EQ(accepted[0].alert().alert_id(), alerts[0].alert_id());
+  EXPECT_EQ(accepted[0].batch_id(), batch_id);
+
+  v1::ListBatchesRequest list_request;
+  list_request.set_org_id(kOrgA);
+  v1::ListBatchesResponse listed;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub_->ListBatches(&context, list_request, &listed).ok());
+  ASSERT_EQ(listed.batches_size(), 1);
+  EXPECT_EQ(listed.batches(0).batch_id(), batch_id);
+  EXPECT_EQ(listed.batches(0).records(), 3);
+  EXPECT_EQ(listed.batches(0).state(), "PROCESSED");
+}
+
+TEST_F(BuilderIntegrationTest, InvalidRecordNeverLeavesAndIsBackInReviewWithTheXsdMessage) {
+  v1::Alert good = CreateStudentAlert(kOrgB, 1);
+  v1::Alert bad = CreateStudentAlert(kOrgB, 2);
+  bad.mutable_create_student()->set_birth_country("ZZ");  // not in BirthCntryCodeType
+  PublishAlert(good);
+  PublishAlert(bad);
+  ASSERT_EQ(WaitFor(kOrgB, v1::ALERT_STATE_SELECTED, 2).size(), 2u);
+
+  // No x-sevis-user: the org's configured user id goes into the document.
+  v1::CloseBatchResponse closed;
+  grpc::Status status = Close(kOrgB, "", &closed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(closed.batch_ids_size(), 1);
+  EXPECT_EQ(closed.records(), 1);
+
+  std::vector<v1::BatchDocument> documents = ReadBatches(kOrgB, 60s, 1);
+  ASSERT_EQ(documents.size(), 1u);
+  EXPECT_EQ(documents[0].user_id(), kUserB);
+  ASSERT_EQ(documents[0].records_size(), 1);
+  EXPECT_EQ(documents[0].records(0).alert_id(), good.alert_id());
+  EXPECT_THAT(documents[0].xml(), ::testing::Not(HasSubstr(bad.alert_id())));
+  EXPECT_EQ(Xmllint(documents[0].xml()), 0);
+
+  std::vector<v1::ReviewAlert> open = List(kOrgB, v1::ALERT_STATE_OPEN);
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].alert().alert_id(), bad.alert_id());
+  ASSERT_GE(open[0].review_issues_size(), 1);
+  EXPECT_EQ(open[0].review_issues(0).code(), "XSD_INVALID");
+  EXPECT_THAT(open[0].review_issues(0).field(), HasSubstr("BirthCountryCode"));
+  EXPECT_THAT(open[0].review_issues(0).message(), HasSubstr("ZZ"));
+
+  // An alert with issues can never be selected again.
+  v1::SelectAlertsRequest select;
+  select.set_org_id(kOrgB);
+  select.add_alert_ids(bad.alert_id());
+  v1::SelectAlertsResponse selected;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub_->SelectAlerts(&context, select, &selected).ok());
+  EXPECT_EQ(selected.changed(), 0);
+  ASSERT_EQ(selected.refused_size(), 1);
+  EXPECT_EQ(selected.refused(0), bad.alert_id());
+
+  v1::CloseBatchResponse again;
+  ASSERT_TRUE(Close(kOrgB, "", &again).ok());
+  EXPECT_EQ(again.batch_ids_size(), 0);
+  EXPECT_TRUE(ReadBatches(kOrgB, 3s, 1).empty());
+}
+
+TEST_F(BuilderIntegrationTest, ManualSelectionAndUserIdRules) {
+  v1::Alert alert = CreateStudentAlert(kOrgC, 1);
+  v1::Alert flagged = CreateStudentAlert(kOrgC, 2);
+  v1::ValidationIssue* issue = flagged.add_issues();
+  issue->set_field("names.legal.last_name");
+  issue->set_code("NAME_INVALID_CHARACTER");
+  PublishAlert(alert);
+  PublishAlert(flagged);
+  // No auto-select for org C: both arrive OPEN.
+  ASSERT_EQ(WaitFor(kOrgC, v1::ALERT_STATE_OPEN, 2).size(), 2u);
+
+  v1::SelectAlertsRequest select;
+  select.set_org_id(kOrgC);
+  select.add_alert_ids(alert.alert_id());
+  select.add_alert_ids(flagged.alert_id());
+  v1::SelectAlertsResponse selected;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->SelectAlerts(&context, select, &selected).ok());
+  }
+  EXPECT_EQ(selected.changed(), 1);
+  ASSERT_EQ(selected.refused_size(), 1);
+  EXPECT_EQ(selected.refused(0), flagged.alert_id());
+
+  // A SEVIS userID that is not exactly 10 characters is refused; nothing is built.
+  v1::CloseBatchResponse closed;
+  grpc::Status status = Close(kOrgC, "short", &closed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("10"));
+  EXPECT_EQ(List(kOrgC, v1::ALERT_STATE_SELECTED).size(), 1u);
+
+  // The close timer's work: every configured org, with its configured user id.
+  app_->builder().CloseAllConfiguredOrgs();
+  std::vector<v1::BatchDocument> documents = ReadBatches(kOrgC, 60s, 1);
+  ASSERT_EQ(documents.size(), 1u);
+  EXPECT_EQ(documents[0].user_id(), kUserB);
+  ASSERT_EQ(documents[0].records_size(), 1);
+  EXPECT_EQ(documents[0].records(0).alert_id(), alert.alert_id());
+  EXPECT_TRUE(List(kOrgC, v1::ALERT_STATE_SELECTED).empty());
+  EXPECT_EQ(List(kOrgC, v1::ALERT_STATE_OPEN).size(), 1u);  // the flagged one stays
+}
+
+TEST_F(BuilderIntegrationTest, ReservedBatchIsRepublishedUnchanged) {
+  // A batch reserved by a builder that died before Kafka acknowledged it.
+  redis::ClientOptions redis_options;
+  redis_options.host = g_redis->host();
+  redis_options.port = g_redis->port();
+  absl::StatusOr<std::unique_ptr<redis::Client>> redis = redis::Client::Create(redis_options);
+  ASSERT_TRUE(redis.ok());
+  v1::BatchDocument document;
+  document.set_batch_id("SF000000000777");
+  document.set_org_id(kOrgC);
+  document.set_user_id(kUserB);
+  document.set_xml("<SEVISBatchCreateUpdateStudent/>");
+  ASSERT_TRUE((*redis)
+                  ->HSet(builder::BatchKey(document.batch_id()),
+                         {{"org", kOrgC},
+                          {"state", builder::kBatchReserved},
+                          {"records", "0"},
+                          {"document", document.SerializeAsString()}})
+                  .ok());
+  ASSERT_TRUE(
+      (*redis)->Command({"SADD", builder::kReservedBatchesKey, document.batch_id()}).ok());
+
+  absl::StatusOr<int> republished = app_->builder().RepublishReserved();
+  ASSERT_TRUE(republished.ok()) << republished.status();
+  EXPECT_EQ(*republished, 1);
+  std::vector<v1::BatchDocument> documents = ReadBatches(kOrgC, 60s, 1);
+  ASSERT_EQ(documents.size(), 1u);
+  EXPECT_EQ(documents[0].batch_id(), "SF000000000777");
+  EXPECT_EQ(documents[0].xml(), document.xml());
+  absl::StatusOr<std::map<std::string, std::string>> stored =
+      (*redis)->HGetAll(builder::BatchKey(document.batch_id()));
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->at("state"), builder::kBatchBuilt);
+  EXPECT_FALSE(stored->contains("document"));
+  // Once published it is not published again.
+  EXPECT_EQ(*app_->builder().RepublishReserved(), 0);
+}
+
+}  // namespace
+}  // namespace sevisflow
