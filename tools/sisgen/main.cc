@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
         return v.size() == 15 ? std::string() : std::string("a school code has 15 characters");
       });
   app.add_option("--id-prefix", options.id_prefix, "person id prefix");
+  app.add_option("--j1-percent", options.j1_percent, "share of J-1 exchange visitors, 0-100")
+      ->check(CLI::Range(0, 100));
   auto* out_opt = app.add_option("--out", out_path, "JSONL file to write ('-' = stdout)");
   auto* brokers_opt = app.add_option("--brokers", brokers, "Kafka bootstrap host:port");
   app.add_option("--topic", topic, "topic to publish to");

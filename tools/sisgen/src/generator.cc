@@ -127,7 +127,7 @@ void AddPlan(v1::SisPersonSnapshot& s, bool application, int seq, const char* ty
 GeneratedPerson MakePerson(Rng& rng, const CampusOptions& options, int index) {
   GeneratedPerson out;
   const int roll = rng.Between(1, 100);
-  out.kind = roll <= 6    ? Kind::kJ1
+  out.kind = roll <= options.j1_percent ? Kind::kJ1
              : roll <= 20 ? Kind::kM1
              : roll <= 30 ? Kind::kF1VisaPermit
                           : Kind::kF1PortOfEntry;

@@ -95,5 +95,17 @@ TEST(GeneratorTest, EveryStudentPassesCreateStudentAndJ1sDoNot) {
   EXPECT_GT(diacritics, 50);
 }
 
+TEST(GeneratorTest, StudentsOnlyWhenNoExchangeVisitorsAreAsked) {
+  CampusOptions options;
+  options.count = 300;
+  options.seed = 11;
+  options.j1_percent = 0;
+  std::map<Kind, int> kinds;
+  for (const auto& p : GenerateCampus(options)) ++kinds[p.kind];
+  EXPECT_EQ(kinds[Kind::kJ1], 0);
+  EXPECT_GT(kinds[Kind::kM1], 20);
+  EXPECT_GT(kinds[Kind::kF1PortOfEntry], 150);
+}
+
 }  // namespace
 }  // namespace sevisflow::sisgen

@@ -16,6 +16,7 @@ struct CampusOptions {
   uint64_t seed = 1;
   std::string org = "ABC214F12345000";  // SEVIS school code on every I-20
   std::string id_prefix = "SIS";        // person ids are <prefix><7 digits>
+  int j1_percent = 6;                   // share of J-1 exchange visitors (0 = students only)
 };
 
 // Kinds of generated people, for tests and summaries.
