@@ -111,21 +111,44 @@ struct Consumer::Impl {
     }
     // The application's position: offset of the last record Poll returned + 1.
     rd_kafka_position(rk.get(), parts.get());
+    // A partition this member has not read from yet (e.g. a restarted consumer that is already
+    // caught up) has no position: its lag is counted from the group's committed offset, asked
+    // of the broker only for those partitions.
+    PartitionListPtr unread(rd_kafka_topic_partition_list_new(parts->cnt));
+    for (int i = 0; i < parts->cnt; ++i) {
+      if (parts->elems[i].offset < 0) {
+        rd_kafka_topic_partition_list_add(unread.get(), parts->elems[i].topic,
+                                          parts->elems[i].partition);
+      }
+    }
+    if (unread->cnt > 0 &&
+        rd_kafka_committed(rk.get(), unread.get(), 2000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      unread.reset(rd_kafka_topic_partition_list_new(0));
+    }
     for (int i = 0; i < parts->cnt; ++i) {
       const rd_kafka_topic_partition_t& tp = parts->elems[i];
       int64_t low = -1;
       int64_t high = -1;
       if (rd_kafka_get_watermark_offsets(rk.get(), tp.topic, tp.partition, &low, &high) !=
               RD_KAFKA_RESP_ERR_NO_ERROR ||
-          high < 0 || tp.offset < 0) {
+          high < 0) {
         continue;
+      }
+      int64_t position = tp.offset;
+      if (position < 0) {
+        const rd_kafka_topic_partition_t* committed =
+            rd_kafka_topic_partition_list_find(unread.get(), tp.topic, tp.partition);
+        if (committed == nullptr) continue;
+        // No commit yet: auto.offset.reset=earliest reads from the low watermark.
+        position = committed->offset >= 0 ? committed->offset : low;
+        if (position < 0) continue;
       }
       PartitionLag l;
       l.topic = tp.topic;
       l.partition = tp.partition;
       l.high_watermark = high;
-      l.position = tp.offset;
-      l.lag = std::max<int64_t>(0, high - tp.offset);
+      l.position = position;
+      l.lag = std::max<int64_t>(0, high - position);
       out.push_back(std::move(l));
     }
     return out;

@@ -70,7 +70,9 @@ class Consumer {
   std::vector<std::pair<std::string, int32_t>> Assignment() const;
 
   // Lag per assigned partition, from the watermarks cached by fetches (no broker round trip).
-  // Partitions whose watermark or position is not known yet are left out.
+  // A partition not read from yet counts from the group's committed offset (one broker round
+  // trip for those partitions only); partitions whose watermark is not known yet (no fetch
+  // answered) are left out.
   std::vector<PartitionLag> Lag() const;
 
   const std::string& group_id() const;
