@@ -59,15 +59,14 @@ YAML
 }
 
 { common_config detector; cat <<YAML
-detector:
-  code_tables: "$xsd/6.55/SEVISTable.xsd"
+xsd_dir: "$xsd"
 YAML
 } > "$demo/detector.yaml"
 { common_config builder; cat <<YAML
+xsd_dir: "$xsd"
 builder:
   auto_select: true
   close_interval_seconds: 3
-  xsd_dir: "$xsd"
 orgs:
   $org:
     user_id: $user

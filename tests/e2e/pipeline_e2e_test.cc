@@ -154,10 +154,10 @@ class Pipeline : public ::testing::Environment {
                     std::to_string(s.metrics_port) + "}\n" + "log: {level: info}\n";
     const std::string xsd = testing::XsdDir();
     if (s.name == "detector") {
-      c += "detector:\n  code_tables: \"" + xsd + "/6.55/SEVISTable.xsd\"\n";
+      c += "xsd_dir: \"" + xsd + "\"\n";
     } else if (s.name == "builder") {
-      c += "builder:\n  auto_select: true\n  close_interval_seconds: 2\n  xsd_dir: \"" + xsd +
-           "\"\norgs:\n  " + kOrg + ":\n    user_id: " + kUser + "\n";
+      c += "xsd_dir: \"" + xsd + "\"\nbuilder:\n  auto_select: true\n  close_interval_seconds: 2\n" +
+           "orgs:\n  " + kOrg + ":\n    user_id: " + kUser + "\n";
     } else if (s.name == "uploader") {
       const auto& client = tls.clients.at(kOrg);
       c += "xsd_dir: \"" + xsd + "\"\ndocstore: {root: \"" + docstore + "\"}\n" +

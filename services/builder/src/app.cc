@@ -71,7 +71,7 @@ absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& reader) {
   c.log.json = reader.Bool("log.json", c.log.json);
   c.log.person_salt = reader.String("log.person_salt", c.log.person_salt);
 
-  c.xsd_dir = reader.String("builder.xsd_dir", DefaultXsdDir());
+  c.xsd_dir = reader.String("xsd_dir", DefaultXsdDir());
   c.close_interval_seconds =
       static_cast<int>(reader.Int("builder.close_interval_seconds", 0, 0, 7 * 24 * 3600));
   c.builder.auto_select = reader.Bool("builder.auto_select", false);

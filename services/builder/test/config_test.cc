@@ -23,7 +23,7 @@ builder:
   batch_id_prefix: UNI2
   max_records_per_document: 100
   close_interval_seconds: 60
-  xsd_dir: /tmp/xsd
+xsd_dir: /tmp/xsd
 orgs:
   BOS214F00123000: {user_id: tpdso-4140, auto_select: true}
   P-1-12345: {user_id: kander6952}

@@ -1,6 +1,7 @@
 #include "services/detector/src/app.h"
 
 #include <chrono>
+#include <cstdlib>
 
 #include "sevisflow/kafka/consumer.h"
 #include "sevisflow/kafka/dlq.h"
@@ -20,6 +21,17 @@ auto Log() {
 
 }  // namespace
 
+namespace {
+
+std::string DefaultXsdDir() {
+  if (const char* env = std::getenv("SEVISFLOW_XSD_DIR"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return SEVISFLOW_DEFAULT_XSD_DIR;
+}
+
+}  // namespace
+
 absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& r) {
   AppConfig c;
   c.kafka_brokers = r.String("kafka.brokers", c.kafka_brokers);
@@ -32,7 +44,9 @@ absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& r) {
   c.log.level = r.Enum("log.level", c.log.level, {"trace", "debug", "info", "warn", "error"});
   c.log.json = r.Bool("log.json", c.log.json);
   c.log.person_salt = r.SecretValue("log.person_salt").Reveal();
-  c.code_tables = r.String("detector.code_tables", "");
+  // The official code lists (countries, states, CIP...) come from the XSD bundle's
+  // SEVISTable.xsd, the same `xsd_dir` setting every service reads.
+  c.code_tables = r.String("xsd_dir", DefaultXsdDir()) + "/6.55/SEVISTable.xsd";
   rules::Setup& s = c.setup;
   s.legal_name_type = r.String("detector.setup.legal_name_type", s.legal_name_type);
   s.preferred_name_type = r.String("detector.setup.preferred_name_type", s.preferred_name_type);
