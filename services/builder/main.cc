@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     std::cerr << config.status().message() << "\n";
     return 2;
   }
-  sevisflow::common::InitLogging(config->log);
+  sevisflow::common::InitLogging(config->service.log);
   auto log = sevisflow::common::Logger("builder");
 
   sevisflow::common::SystemClock clock;

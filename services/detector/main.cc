@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     std::cerr << "config: " << config.status().message() << "\n";
     return 2;
   }
-  sevisflow::common::InitLogging(config->log);
+  sevisflow::common::InitLogging(config->service.log);
   auto log = sevisflow::common::Logger("detector");
 
   sevisflow::common::SystemClock clock;

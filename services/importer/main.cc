@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     std::cerr << "importer: " << config.status().message() << "\n";
     return 2;
   }
-  sevisflow::common::InitLogging(config->logging);
+  sevisflow::common::InitLogging(config->service.log);
   sevisflow::common::SystemClock clock;
   auto app = sevisflow::importer::App::Create(std::move(*config), clock);
   if (!app.ok()) {

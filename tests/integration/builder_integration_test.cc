@@ -142,12 +142,12 @@ class BuilderIntegrationTest : public ::testing::Test {
     ASSERT_NE(g_broker, nullptr) << "broker did not start";
     ASSERT_NE(g_redis, nullptr) << "redis did not start";
     builder::AppConfig config;
-    config.kafka_brokers = g_broker->bootstrap();
-    config.redis.host = g_redis->host();
-    config.redis.port = g_redis->port();
-    config.grpc_listen = "127.0.0.1:0";
-    config.metrics_port = 0;
-    config.xsd_dir = testing::XsdDir();
+    config.service.kafka_brokers = g_broker->bootstrap();
+    config.service.redis_host = g_redis->host();
+    config.service.redis_port = g_redis->port();
+    config.service.grpc_listen = "127.0.0.1:0";
+    config.service.metrics_port = 0;
+    config.service.xsd_dir = testing::XsdDir();
     config.builder.orgs[kOrgA] = builder::OrgOptions{kUserA, true};
     config.builder.orgs[kOrgB] = builder::OrgOptions{kUserB, true};
     config.builder.orgs[kOrgC] = builder::OrgOptions{kUserB, std::nullopt};  // manual review

@@ -102,11 +102,11 @@ class DetectorIntegrationTest : public ::testing::Test {
 
   void SetUp() override {
     detector::AppConfig config;
-    config.kafka_brokers = broker_->bootstrap();
-    config.redis.host = redis_server_->host();
-    config.redis.port = redis_server_->port();
-    config.grpc_listen = "127.0.0.1:0";
-    config.metrics_port = 0;
+    config.service.kafka_brokers = broker_->bootstrap();
+    config.service.redis_host = redis_server_->host();
+    config.service.redis_port = redis_server_->port();
+    config.service.grpc_listen = "127.0.0.1:0";
+    config.service.metrics_port = 0;
     config.code_tables = testing::XsdDir() + "/6.55/SEVISTable.xsd";
     auto app = detector::App::Create(config, clock_);
     ASSERT_TRUE(app.ok()) << app.status();

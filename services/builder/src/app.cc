@@ -1,7 +1,6 @@
 #include "services/builder/src/app.h"
 
 #include <chrono>
-#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -16,10 +15,6 @@
 #include "sevisflow/rpc/status.h"
 #include "sevisflow/sevisxml/validator.h"
 #include "sevisflow/v1/review_service.grpc.pb.h"
-
-#ifndef SEVISFLOW_DEFAULT_XSD_DIR
-#define SEVISFLOW_DEFAULT_XSD_DIR ""
-#endif
 
 namespace sevisflow::builder {
 namespace {
@@ -48,30 +43,14 @@ bool IsOrgId(const std::string& org) {
   return false;
 }
 
-std::string DefaultXsdDir() {
-  if (const char* env = std::getenv("SEVISFLOW_XSD_DIR"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return SEVISFLOW_DEFAULT_XSD_DIR;
-}
-
 }  // namespace
 
 absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& reader) {
   AppConfig c;
-  c.kafka_brokers = reader.String("kafka.brokers", c.kafka_brokers);
-  c.redis.host = reader.String("redis.host", c.redis.host);
-  c.redis.port = static_cast<int>(reader.Int("redis.port", c.redis.port, 1, 65535));
-  c.redis.password = reader.SecretValue("redis.password");
-  c.grpc_listen = reader.String("grpc.listen", c.grpc_listen);
-  c.metrics_host = reader.String("metrics.listen_host", c.metrics_host);
-  c.metrics_port = static_cast<int>(reader.Int("metrics.port", c.metrics_port, 0, 65535));
-  c.log.level =
-      reader.Enum("log.level", c.log.level, {"trace", "debug", "info", "warn", "error"});
-  c.log.json = reader.Bool("log.json", c.log.json);
-  c.log.person_salt = reader.String("log.person_salt", c.log.person_salt);
+  c.service.grpc_listen = "127.0.0.1:50052";
+  c.service.metrics_port = 9102;
+  common::ReadServiceConfig(reader, c.service);
 
-  c.xsd_dir = reader.String("xsd_dir", DefaultXsdDir());
   c.close_interval_seconds =
       static_cast<int>(reader.Int("builder.close_interval_seconds", 0, 0, 7 * 24 * 3600));
   c.builder.auto_select = reader.Bool("builder.auto_select", false);
@@ -159,7 +138,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(AppConfig config, const common:
   std::unique_ptr<App> app(new App(std::move(config), clock));
   // The schema is compiled once; every document is validated against this grammar.
   absl::StatusOr<std::unique_ptr<sevisxml::SchemaValidator>> validator =
-      sevisxml::SchemaValidator::Load(sevisxml::StudentSchemaPath(app->config_.xsd_dir));
+      sevisxml::SchemaValidator::Load(sevisxml::StudentSchemaPath(app->config_.service.xsd_dir));
   if (!validator.ok()) return validator.status();
   app->validator_ = std::move(*validator);
   return app;
@@ -168,16 +147,20 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(AppConfig config, const common:
 absl::Status App::Start() {
   if (started_) return absl::FailedPreconditionError("App::Start called twice");
   started_ = true;
-  metrics_server_ = std::make_unique<common::MetricsServer>(metrics_, config_.metrics_host,
-                                                            config_.metrics_port);
+  metrics_server_ = std::make_unique<common::MetricsServer>(
+      metrics_, config_.service.metrics_host, config_.service.metrics_port);
   if (absl::Status s = metrics_server_->Start(); !s.ok()) return s;
 
-  absl::StatusOr<std::unique_ptr<redis::Client>> redis = redis::Client::Create(config_.redis);
+  redis::ClientOptions redis_options;
+  redis_options.host = config_.service.redis_host;
+  redis_options.port = config_.service.redis_port;
+  redis_options.password = config_.service.redis_password;
+  absl::StatusOr<std::unique_ptr<redis::Client>> redis = redis::Client::Create(redis_options);
   if (!redis.ok()) return redis.status();
   redis_ = std::move(*redis);
 
   kafka::ProducerOptions producer_options;
-  producer_options.brokers = config_.kafka_brokers;
+  producer_options.brokers = config_.service.kafka_brokers;
   producer_options.client_id = "sevisflow-builder";
   absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
       kafka::Producer::Create(producer_options);
@@ -199,7 +182,7 @@ absl::Status App::Start() {
   if (*republished > 0) Log()->info("re-published {} reserved batches", *republished);
 
   kafka::ConsumerOptions consumer_options;
-  consumer_options.brokers = config_.kafka_brokers;
+  consumer_options.brokers = config_.service.kafka_brokers;
   consumer_options.group_id = kConsumerGroup;
   consumer_options.topics = {kafka::kSevisAlerts, kafka::kSevisOutcomes};
   consumer_options.client_id = "sevisflow-builder";
@@ -216,14 +199,14 @@ absl::Status App::Start() {
 
   service_ = std::make_unique<ReviewServiceImpl>(*builder_);
   rpc::ServerOptions server_options;
-  server_options.listen_address = config_.grpc_listen;
+  server_options.listen_address = config_.service.grpc_listen;
   server_ = std::make_unique<rpc::ServerRunner>(server_options);
   server_->AddService(service_.get(), sevisflow::v1::ReviewService::service_full_name());
   absl::StatusOr<int> port = server_->Start();
   if (!port.ok()) return port.status();
   server_->SetServing(true);
   Log()->info("builder serving gRPC on {}, metrics on {}:{}", server_->address(),
-              config_.metrics_host, metrics_server_->port());
+              config_.service.metrics_host, metrics_server_->port());
   return absl::OkStatus();
 }
 

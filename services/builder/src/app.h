@@ -16,6 +16,7 @@
 #include "sevisflow/common/config.h"
 #include "sevisflow/common/logging.h"
 #include "sevisflow/common/metrics.h"
+#include "sevisflow/common/service_config.h"
 #include "sevisflow/redis/client.h"
 
 namespace sevisflow::kafka {
@@ -33,19 +34,15 @@ namespace sevisflow::builder {
 inline constexpr char kConsumerGroup[] = "sevisflow-builder";
 
 struct AppConfig {
-  std::string kafka_brokers = "127.0.0.1:9092";
-  redis::ClientOptions redis;
-  std::string grpc_listen = "127.0.0.1:50052";
-  std::string metrics_host = "127.0.0.1";
-  int metrics_port = 9102;
-  common::LoggingOptions log;
-  std::string xsd_dir;                 // builder.xsd_dir
+  // Common keys (kafka.*, redis.*, grpc.listen, metrics.*, log.*, xsd_dir); the builder's
+  // defaults are grpc.listen 127.0.0.1:50052 and metrics.port 9102.
+  common::ServiceConfig service;
   int close_interval_seconds = 0;      // builder.close_interval_seconds; 0 = no timer
   BuilderOptions builder;
 };
 
 // Reads every key the builder knows, then Finish(): unknown keys and bad values are errors
-// naming the key. builder.xsd_dir defaults to $SEVISFLOW_XSD_DIR, else the build's XSD bundle.
+// naming the key. xsd_dir defaults to $SEVISFLOW_XSD_DIR, else the build's XSD bundle.
 absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& reader);
 
 class ReviewServiceImpl;

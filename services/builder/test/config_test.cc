@@ -32,7 +32,7 @@ orgs:
   EXPECT_EQ(config->builder.batch_id_prefix, "UNI2");
   EXPECT_EQ(config->builder.max_records_per_document, 100);
   EXPECT_EQ(config->close_interval_seconds, 60);
-  EXPECT_EQ(config->xsd_dir, "/tmp/xsd");
+  EXPECT_EQ(config->service.xsd_dir, "/tmp/xsd");
   ASSERT_EQ(config->builder.orgs.size(), 2u);
   const OrgOptions& bos = config->builder.orgs.at("BOS214F00123000");
   EXPECT_EQ(bos.user_id, "tpdso-4140");

@@ -1,7 +1,6 @@
 #include "services/detector/src/app.h"
 
 #include <chrono>
-#include <cstdlib>
 
 #include "sevisflow/kafka/consumer.h"
 #include "sevisflow/kafka/dlq.h"
@@ -21,32 +20,14 @@ auto Log() {
 
 }  // namespace
 
-namespace {
-
-std::string DefaultXsdDir() {
-  if (const char* env = std::getenv("SEVISFLOW_XSD_DIR"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return SEVISFLOW_DEFAULT_XSD_DIR;
-}
-
-}  // namespace
-
 absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& r) {
   AppConfig c;
-  c.kafka_brokers = r.String("kafka.brokers", c.kafka_brokers);
-  c.redis.host = r.String("redis.host", c.redis.host);
-  c.redis.port = static_cast<int>(r.Int("redis.port", c.redis.port, 1, 65535));
-  c.redis.password = r.SecretValue("redis.password");
-  c.grpc_listen = r.String("grpc.listen", c.grpc_listen);
-  c.metrics_host = r.String("metrics.listen_host", c.metrics_host);
-  c.metrics_port = static_cast<int>(r.Int("metrics.port", c.metrics_port, 0, 65535));
-  c.log.level = r.Enum("log.level", c.log.level, {"trace", "debug", "info", "warn", "error"});
-  c.log.json = r.Bool("log.json", c.log.json);
-  c.log.person_salt = r.SecretValue("log.person_salt").Reveal();
+  c.service.grpc_listen = "127.0.0.1:50051";
+  c.service.metrics_port = 9101;
+  common::ReadServiceConfig(r, c.service);
   // The official code lists (countries, states, CIP...) come from the XSD bundle's
   // SEVISTable.xsd, the same `xsd_dir` setting every service reads.
-  c.code_tables = r.String("xsd_dir", DefaultXsdDir()) + "/6.55/SEVISTable.xsd";
+  c.code_tables = c.service.xsd_dir + "/6.55/SEVISTable.xsd";
   rules::Setup& s = c.setup;
   s.legal_name_type = r.String("detector.setup.legal_name_type", s.legal_name_type);
   s.preferred_name_type = r.String("detector.setup.preferred_name_type", s.preferred_name_type);
@@ -115,16 +96,20 @@ App::~App() { Stop(); }
 absl::Status App::Start() {
   if (started_) return absl::FailedPreconditionError("already started");
   started_ = true;
-  metrics_server_ =
-      std::make_unique<common::MetricsServer>(metrics_, config_.metrics_host, config_.metrics_port);
+  metrics_server_ = std::make_unique<common::MetricsServer>(
+      metrics_, config_.service.metrics_host, config_.service.metrics_port);
   if (absl::Status s = metrics_server_->Start(); !s.ok()) return s;
 
-  absl::StatusOr<std::unique_ptr<redis::Client>> redis = redis::Client::Create(config_.redis);
+  redis::ClientOptions redis_options;
+  redis_options.host = config_.service.redis_host;
+  redis_options.port = config_.service.redis_port;
+  redis_options.password = config_.service.redis_password;
+  absl::StatusOr<std::unique_ptr<redis::Client>> redis = redis::Client::Create(redis_options);
   if (!redis.ok()) return redis.status();
   redis_ = std::move(*redis);
 
   kafka::ProducerOptions producer_options;
-  producer_options.brokers = config_.kafka_brokers;
+  producer_options.brokers = config_.service.kafka_brokers;
   producer_options.client_id = "sevisflow-detector";
   absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
       kafka::Producer::Create(producer_options);
@@ -136,7 +121,7 @@ absl::Status App::Start() {
   auto make_consumer = [this](const char* group, const char* topic)
       -> absl::StatusOr<std::unique_ptr<kafka::Consumer>> {
     kafka::ConsumerOptions options;
-    options.brokers = config_.kafka_brokers;
+    options.brokers = config_.service.kafka_brokers;
     options.group_id = group;
     options.topics = {topic};
     options.client_id = "sevisflow-detector";
@@ -155,7 +140,7 @@ absl::Status App::Start() {
 
   service_ = std::make_unique<DetectorServiceImpl>(*detector_);
   rpc::ServerOptions server_options;
-  server_options.listen_address = config_.grpc_listen;
+  server_options.listen_address = config_.service.grpc_listen;
   server_ = std::make_unique<rpc::ServerRunner>(server_options);
   server_->AddService(service_.get(), v1::DetectorService::service_full_name());
   absl::StatusOr<int> port = server_->Start();

@@ -15,6 +15,7 @@
 #include "sevisflow/common/config.h"
 #include "sevisflow/common/logging.h"
 #include "sevisflow/common/metrics.h"
+#include "sevisflow/common/service_config.h"
 #include "sevisflow/redis/client.h"
 #include "sevisflow/rules/setup.h"
 
@@ -33,13 +34,11 @@ inline constexpr char kSnapshotGroup[] = "sevisflow-detector";
 inline constexpr char kMasterGroup[] = "sevisflow-detector-master";
 
 struct AppConfig {
-  std::string kafka_brokers = "127.0.0.1:9092";
-  redis::ClientOptions redis;
-  std::string grpc_listen = "127.0.0.1:50051";
-  std::string metrics_host = "127.0.0.1";
-  int metrics_port = 9101;
-  common::LoggingOptions log;
-  // detector.code_tables: SEVISTable.xsd used to validate codes; "" = formats only.
+  // Common keys (kafka.*, redis.*, grpc.listen, metrics.*, log.*, xsd_dir); the detector's
+  // defaults are grpc.listen 127.0.0.1:50051 and metrics.port 9101.
+  common::ServiceConfig service;
+  // SEVISTable.xsd used to validate codes (service.xsd_dir + "/6.55/SEVISTable.xsd");
+  // "" = formats only.
   std::string code_tables;
   rules::Setup setup;  // detector.setup.*
 };

@@ -64,8 +64,8 @@ detector:
   reader->SetEnvironment({});
   auto config = LoadConfig(*reader);
   ASSERT_TRUE(config.ok()) << config.status();
-  EXPECT_EQ(config->kafka_brokers, "127.0.0.1:1234");
-  EXPECT_EQ(config->redis.port, 7000);
+  EXPECT_EQ(config->service.kafka_brokers, "127.0.0.1:1234");
+  EXPECT_EQ(config->service.redis_port, 7000);
   EXPECT_EQ(config->setup.dummy_first_name, "FNU");
   EXPECT_EQ(config->setup.preferred_name_type, "PRF");
   EXPECT_EQ(config->setup.us_address_type, "CAMP");
@@ -114,7 +114,7 @@ TEST(ExampleConfigTest, LoadsWithoutUnknownKeys) {
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->setup.dummy_first_name, "FNU");
   EXPECT_EQ(config->setup.preferred_name_type, "PRF");
-  EXPECT_EQ(config->grpc_listen, "127.0.0.1:50051");
+  EXPECT_EQ(config->service.grpc_listen, "127.0.0.1:50051");
 }
 
 }  // namespace

@@ -121,27 +121,27 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(ImporterConfig config,
                                                  const common::Clock& clock) {
   auto impl = std::make_unique<Impl>(std::move(config), clock);
   const ImporterConfig& c = impl->config;
-  auto validator = sevisxml::SchemaValidator::Load(sevisxml::TransLogSchemaPath(c.xsd_dir));
+  auto validator = sevisxml::SchemaValidator::Load(sevisxml::TransLogSchemaPath(c.service.xsd_dir));
   if (!validator.ok()) return validator.status();
   impl->validator = std::move(*validator);
 
   redis::ClientOptions ro;
-  ro.host = c.redis_host;
-  ro.port = c.redis_port;
-  ro.password = c.redis_password;
+  ro.host = c.service.redis_host;
+  ro.port = c.service.redis_port;
+  ro.password = c.service.redis_password;
   auto redis = redis::Client::Create(ro);
   if (!redis.ok()) return redis.status();
   impl->redis = std::move(*redis);
 
   kafka::ProducerOptions po;
-  po.brokers = c.kafka_brokers;
+  po.brokers = c.service.kafka_brokers;
   po.client_id = "sevisflow-importer";
   auto producer = kafka::Producer::Create(po);
   if (!producer.ok()) return producer.status();
   impl->producer = std::move(*producer);
 
   kafka::ConsumerOptions co;
-  co.brokers = c.kafka_brokers;
+  co.brokers = c.service.kafka_brokers;
   co.group_id = "sevisflow-importer";
   co.topics = {kafka::kSevisResults};
   co.client_id = "sevisflow-importer";
@@ -161,13 +161,13 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(ImporterConfig config,
 
 absl::Status App::Start() {
   Impl& i = *impl_;
-  i.metrics_server = std::make_unique<common::MetricsServer>(i.metrics, i.config.metrics_host,
-                                                             i.config.metrics_port);
+  i.metrics_server = std::make_unique<common::MetricsServer>(
+      i.metrics, i.config.service.metrics_host, i.config.service.metrics_port);
   if (auto s = i.metrics_server->Start(); !s.ok()) return s;
   i.consumer_thread = std::thread([&i] { i.ConsumeLoop(); });
   i.started = true;
   rpc::ServerOptions so;
-  so.listen_address = i.config.grpc_listen;
+  so.listen_address = i.config.service.grpc_listen;
   i.grpc = std::make_unique<rpc::ServerRunner>(so);
   i.grpc->AddService(i.service.get(), v1::ImportService::service_full_name());
   auto port = i.grpc->Start();

@@ -6,24 +6,20 @@
 #include "absl/status/statusor.h"
 #include "sevisflow/common/config.h"
 #include "sevisflow/common/logging.h"
+#include "sevisflow/common/service_config.h"
 
 namespace sevisflow::importer {
 
 struct ImporterConfig {
-  std::string kafka_brokers;
-  std::string redis_host = "127.0.0.1";
-  int redis_port = 6379;
-  common::Secret redis_password;
-  std::string grpc_listen = "127.0.0.1:50054";
-  std::string metrics_host = "127.0.0.1";
-  int metrics_port = 9104;
-  common::LoggingOptions logging;
+  // Common keys (docs/architecture.md, "Common config keys"); the importer's defaults are
+  // grpc.listen 127.0.0.1:50054 and metrics.port 9104.
+  common::ServiceConfig service;
   std::string docstore_root;
-  std::string xsd_dir;
   int master_cache_size = 10000;
 };
 
 // Reads every key, then reader.Finish(): unknown keys and bad values are errors naming them.
+// xsd_dir defaults to default_xsd_dir (when empty: common::DefaultXsdDir()).
 absl::StatusOr<ImporterConfig> ReadImporterConfig(common::ConfigReader& reader,
                                                   const std::string& default_xsd_dir);
 

@@ -21,17 +21,10 @@ absl::StatusOr<std::string> ResolveEndpoint(std::string_view endpoint) {
 absl::StatusOr<UploaderConfig> ReadUploaderConfig(common::ConfigReader& reader,
                                                   const std::string& default_xsd_dir) {
   UploaderConfig c;
-  c.kafka_brokers = reader.String("kafka.brokers", "127.0.0.1:9092");
-  c.redis_host = reader.String("redis.host", c.redis_host);
-  c.redis_port = static_cast<int>(reader.Int("redis.port", c.redis_port, 1, 65535));
-  c.redis_password = reader.SecretValue("redis.password");
-  c.grpc_listen = reader.String("grpc.listen", c.grpc_listen);
-  c.metrics_host = reader.String("metrics.listen_host", c.metrics_host);
-  c.metrics_port = static_cast<int>(reader.Int("metrics.port", c.metrics_port, 0, 65535));
-  c.logging.level =
-      reader.Enum("log.level", c.logging.level, {"trace", "debug", "info", "warn", "error"});
-  c.logging.json = reader.Bool("log.json", c.logging.json);
-  c.logging.person_salt = reader.String("log.person_salt", "");
+  c.service.grpc_listen = "127.0.0.1:50053";
+  c.service.metrics_port = 9103;
+  c.service.xsd_dir = default_xsd_dir;
+  common::ReadServiceConfig(reader, c.service);
 
   std::string endpoint = reader.String("uploader.endpoint", "");
   if (endpoint.empty()) {
@@ -57,8 +50,7 @@ absl::StatusOr<UploaderConfig> ReadUploaderConfig(common::ConfigReader& reader,
 
   c.docstore_root = reader.String("docstore.root", "");
   if (c.docstore_root.empty()) reader.AddError("docstore.root", "required");
-  c.xsd_dir = reader.String("xsd_dir", default_xsd_dir);
-  if (c.xsd_dir.empty()) reader.AddError("xsd_dir", "required");
+  if (c.service.xsd_dir.empty()) reader.AddError("xsd_dir", "required");
 
   for (const std::string& org_id : reader.Keys("orgs")) {
     const std::string p = "orgs." + org_id + ".";

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "sevisflow/common/config.h"
 #include "sevisflow/common/logging.h"
+#include "sevisflow/common/service_config.h"
 #include "state.h"
 
 namespace sevisflow::uploader {
@@ -24,22 +25,15 @@ struct OrgCredentials {
 };
 
 struct UploaderConfig {
-  // Common keys (docs/architecture.md, "Service shape").
-  std::string kafka_brokers;
-  std::string redis_host = "127.0.0.1";
-  int redis_port = 6379;
-  common::Secret redis_password;
-  std::string grpc_listen = "127.0.0.1:50053";
-  std::string metrics_host = "127.0.0.1";
-  int metrics_port = 9103;
-  common::LoggingOptions logging;
+  // Common keys (docs/architecture.md, "Common config keys"); the uploader's defaults are
+  // grpc.listen 127.0.0.1:50053 and metrics.port 9103.
+  common::ServiceConfig service;
 
   std::string endpoint;      // base URL ending in '/', e.g. https://egov.ice.gov/sevisbatch/action/
   std::string upload_url;    // endpoint + batchUpload
   std::string download_url;  // endpoint + batchDownload
   BackoffPolicy backoff;
   std::string docstore_root;
-  std::string xsd_dir;
   std::map<std::string, OrgCredentials> orgs;  // by org id
 };
 
@@ -48,6 +42,7 @@ struct UploaderConfig {
 absl::StatusOr<std::string> ResolveEndpoint(std::string_view endpoint);
 
 // Reads every key, then reader.Finish(): unknown keys and bad values are errors naming them.
+// xsd_dir defaults to default_xsd_dir (when empty: common::DefaultXsdDir()).
 absl::StatusOr<UploaderConfig> ReadUploaderConfig(common::ConfigReader& reader,
                                                   const std::string& default_xsd_dir);
 

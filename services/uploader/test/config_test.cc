@@ -44,7 +44,7 @@ TEST(Config, ReadsOrgsAndUrls) {
   const auto& org = c->orgs.at("ABC214F12345000");
   EXPECT_EQ(org.key_password.Reveal(), "secret");
   EXPECT_EQ(org.user_id, "dso0000001");
-  EXPECT_EQ(c->xsd_dir, "/xsd");
+  EXPECT_EQ(c->service.xsd_dir, "/xsd");
 }
 
 TEST(Config, UnknownKeyAndMissingEndpointNamed) {
