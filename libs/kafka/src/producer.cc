@@ -187,6 +187,39 @@ absl::Status Producer::SendAsync(std::string_view topic, std::string_view key,
   return absl::OkStatus();
 }
 
+absl::Status Producer::SendAll(const std::vector<OutgoingMessage>& messages) {
+  struct Pending {
+    std::mutex mu;
+    std::condition_variable cv;
+    size_t outstanding = 0;
+    absl::Status first_error;
+  };
+  auto pending = std::make_shared<Pending>();
+  absl::Status enqueue_error;
+  for (const OutgoingMessage& m : messages) {
+    {
+      std::lock_guard lock(pending->mu);
+      ++pending->outstanding;
+    }
+    absl::Status enqueued =
+        SendAsync(m.topic, m.key, m.value, m.headers, [pending](absl::Status s) {
+          std::lock_guard lock(pending->mu);
+          if (!s.ok() && pending->first_error.ok()) pending->first_error = std::move(s);
+          if (--pending->outstanding == 0) pending->cv.notify_all();
+        });
+    if (!enqueued.ok()) {
+      std::lock_guard lock(pending->mu);
+      --pending->outstanding;
+      enqueue_error = std::move(enqueued);
+      break;  // what was enqueued is still awaited below
+    }
+  }
+  // No timeout: librdkafka reports every record, at the latest after message.timeout.ms.
+  std::unique_lock lock(pending->mu);
+  pending->cv.wait(lock, [&] { return pending->outstanding == 0; });
+  return !pending->first_error.ok() ? pending->first_error : enqueue_error;
+}
+
 absl::Status Producer::Send(std::string_view topic, std::string_view key, std::string_view value,
                             const Headers& headers) {
   auto promise = std::make_shared<std::promise<absl::Status>>();

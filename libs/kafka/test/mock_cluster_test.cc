@@ -245,6 +245,45 @@ TEST(MockClusterTest, AsyncSendsAllDeliverAndFlushWaitsForCallbacks) {
   EXPECT_EQ(producer->Outstanding(), 0);
 }
 
+TEST(MockClusterTest, SendAllDeliversEveryRecordInOrderPerKey) {
+  MockCluster cluster;
+  cluster.CreateTopic("t.all", 3);
+  auto producer = MakeProducer(cluster);
+  ASSERT_NE(producer, nullptr);
+  std::vector<OutgoingMessage> records;
+  for (int i = 0; i < 300; ++i) {
+    records.push_back({"t.all", "k" + std::to_string(i % 5), std::to_string(i), {}});
+  }
+  ASSERT_TRUE(producer->SendAll(records).ok());
+  auto consumer = MakeConsumer(cluster, "g-all", "t.all");
+  ASSERT_NE(consumer, nullptr);
+  std::vector<Message> got = ConsumeN(*consumer, 300, false);
+  ASSERT_EQ(got.size(), 300u);
+  std::map<std::string, int> last_per_key;
+  for (const Message& m : got) {
+    int v = std::stoi(m.value);
+    auto it = last_per_key.find(m.key);
+    if (it != last_per_key.end()) {
+      EXPECT_LT(it->second, v) << m.key;
+    }
+    last_per_key[m.key] = v;
+  }
+  EXPECT_TRUE(producer->SendAll({}).ok());
+}
+
+TEST(MockClusterTest, SendAllReportsAFailedRecordAfterWaitingForTheRest) {
+  MockCluster cluster;
+  cluster.CreateTopic("t.allfail", 1);
+  auto producer = MakeProducer(cluster);
+  ASSERT_NE(producer, nullptr);
+  ASSERT_TRUE(producer->Send("t.allfail", "k", "warm-up").ok());
+  rd_kafka_mock_push_request_errors(cluster.get(), 0 /* Produce */, 1,
+                                    RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+  absl::Status s = producer->SendAll({{"t.allfail", "k", "a", {}}, {"t.allfail", "k", "b", {}}});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(ClassOf(s), ErrorClass::kPermanent) << s;
+}
+
 TEST(MockClusterTest, LagIsHighWatermarkMinusPositionAndIsExported) {
   MockCluster cluster;
   cluster.CreateTopic("t.lag", 1);

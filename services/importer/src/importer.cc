@@ -105,19 +105,19 @@ absl::Status Importer::Handle(const kafka::Message& message) {
       return s;
     }
   }
+  // The master records are durable before the outcomes that announce them; each group is
+  // pipelined (one round trip per group, not per record).
+  std::vector<kafka::OutgoingMessage> master_records;
   for (const auto& m : plan.master_records) {
-    if (auto s = producer_.Send(kafka::kSevisMaster, MasterKey(m.org_id(), m.person_id()),
-                                m.SerializeAsString());
-        !s.ok()) {
-      return s;
-    }
+    master_records.push_back({kafka::kSevisMaster, MasterKey(m.org_id(), m.person_id()),
+                              m.SerializeAsString(), {}});
   }
+  if (auto s = producer_.SendAll(master_records); !s.ok()) return s;
+  std::vector<kafka::OutgoingMessage> outcomes;
   for (const auto& o : plan.outcomes) {
-    if (auto s = producer_.Send(kafka::kSevisOutcomes, o.person_id(), o.SerializeAsString());
-        !s.ok()) {
-      return s;
-    }
+    outcomes.push_back({kafka::kSevisOutcomes, o.person_id(), o.SerializeAsString(), {}});
   }
+  if (auto s = producer_.SendAll(outcomes); !s.ok()) return s;
   int accepted = 0;
   int rejected = 0;
   for (const auto& o : plan.outcomes) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -44,6 +45,12 @@ class Producer {
   absl::Status Send(const OutgoingMessage& message) {
     return Send(message.topic, message.key, message.value, message.headers);
   }
+
+  // Produces every record, pipelined, and waits for all their delivery reports: OK only when
+  // all were acknowledged, else the first failure. For effects made of many records (an
+  // imported batch's master records) that must all be durable before an offset is stored.
+  // Records to one partition keep their order (idempotent producer).
+  absl::Status SendAll(const std::vector<OutgoingMessage>& messages);
 
   // Enqueues one record (blocking while the local queue is full). OK means on_delivery will be
   // called exactly once; an error means the record was not enqueued and on_delivery will not
