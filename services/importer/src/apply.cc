@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "sevisflow/docstore/docstore.h"
+
 namespace sevisflow::importer {
 namespace {
 
@@ -48,10 +50,6 @@ std::string MasterKey(std::string_view org_id, std::string_view person_id) {
 bool IsSafePathComponent(std::string_view s) {
   return !s.empty() && s != "." && s != ".." && s.find_first_of("/\\") == std::string_view::npos &&
          s.find('\0') == std::string_view::npos;
-}
-
-std::string PersonDir(std::string_view org_id, std::string_view person_id) {
-  return std::string(org_id) + "/persons/" + std::string(person_id);
 }
 
 ImportPlan PlanImport(const sevisxml::TransactionLog& log, const v1::BatchResult& result) {
@@ -112,14 +110,17 @@ std::vector<PdfFiling> PlanPdfFilings(const std::vector<std::string>& entry_name
     for (const auto& o : plan.outcomes) {
       if (!o.accepted() || o.sevis_id().empty()) continue;
       if (name.find(o.sevis_id()) == std::string::npos) continue;
-      if (!IsSafePathComponent(o.org_id()) || !IsSafePathComponent(o.person_id())) continue;
+      if (!IsSafePathComponent(o.org_id()) || !IsSafePathComponent(o.person_id()) ||
+          !IsSafePathComponent(o.sevis_id())) {
+        continue;
+      }
       PdfFiling f;
       f.entry_name = name;
       f.org_id = o.org_id();
       f.person_id = o.person_id();
       f.sevis_id = o.sevis_id();
-      f.relative_path = PersonDir(o.org_id(), o.person_id()) + "/" + std::string(batch_id) + "_" +
-                        o.sevis_id() + ".pdf";
+      f.relative_path = docstore::PersonDir(o.org_id(), o.person_id()) + "/" +
+                        std::string(batch_id) + "_" + o.sevis_id() + ".pdf";
       filings.push_back(std::move(f));
       break;
     }

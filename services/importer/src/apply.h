@@ -34,9 +34,6 @@ std::string MasterKey(std::string_view org_id, std::string_view person_id);
 // True for a string usable as one folder name in the document store (no '/', '\', "..").
 bool IsSafePathComponent(std::string_view s);
 
-// "<org>/persons/<person>" relative to the document store root.
-std::string PersonDir(std::string_view org_id, std::string_view person_id);
-
 struct PdfFiling {
   std::string entry_name;     // name inside the zip
   std::string org_id;

@@ -2,6 +2,7 @@
 
 #include "apply.h"
 #include "sevisflow/common/logging.h"
+#include "sevisflow/docstore/docstore.h"
 #include "sevisflow/kafka/dlq.h"
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
@@ -9,7 +10,7 @@
 #include "sevisflow/sevisxml/transaction_log.h"
 #include "sevisflow/sevisxml/validator.h"
 #include "sevisflow/v1/batch.pb.h"
-#include "store.h"
+#include "zip_io.h"
 
 namespace sevisflow::importer {
 namespace {
@@ -60,17 +61,17 @@ absl::Status Importer::Handle(const kafka::Message& message) {
         .Inc();
     return absl::OkStatus();
   }
-  if (!IsSafeRelativePath(result.zip_path())) {
+  if (!docstore::IsSafeRelativePath(result.zip_path())) {
     return DeadLetter(message, "zip_path is not a safe relative path");
   }
-  auto zip = ReadFile(options_.docstore_root, result.zip_path());
+  auto zip = docstore::ReadFile(options_.docstore_root, result.zip_path());
   if (!zip.ok()) {
     if (zip.status().code() == absl::StatusCode::kNotFound) {
       return DeadLetter(message, "result zip not found in the document store");
     }
     return zip.status();
   }
-  if (!result.zip_sha256().empty() && Sha256Hex(*zip) != result.zip_sha256()) {
+  if (!result.zip_sha256().empty() && docstore::Sha256Hex(*zip) != result.zip_sha256()) {
     return DeadLetter(message, "result zip does not match its sha256");
   }
   auto entries = ReadZipEntries(*zip);
@@ -99,8 +100,8 @@ absl::Status Importer::Handle(const kafka::Message& message) {
   for (const auto& [name, content] : *entries) names.push_back(name);
   auto filings = PlanPdfFilings(names, plan, result.batch_id());
   for (const auto& f : filings) {
-    if (auto s = WriteFileAtomic(options_.docstore_root, f.relative_path,
-                                 entries->at(f.entry_name));
+    if (auto s = docstore::WriteFileAtomic(options_.docstore_root, f.relative_path,
+                                           entries->at(f.entry_name));
         !s.ok()) {
       return s;
     }
@@ -178,9 +179,9 @@ absl::StatusOr<std::vector<v1::StoredDocument>> Importer::ListDocuments(
   if (!IsSafePathComponent(org_id) || !IsSafePathComponent(person_id)) {
     return absl::InvalidArgumentError("org_id and person_id are required and cannot contain '/'");
   }
-  const std::string dir = PersonDir(org_id, person_id);
+  const std::string dir = docstore::PersonDir(org_id, person_id);
   std::vector<v1::StoredDocument> out;
-  for (const auto& name : ListFiles(options_.docstore_root, dir)) {
+  for (const auto& name : docstore::ListFiles(options_.docstore_root, dir)) {
     v1::StoredDocument d;
     size_t underscore = name.find('_');
     d.set_batch_id(underscore == std::string::npos ? "" : name.substr(0, underscore));

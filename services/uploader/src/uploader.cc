@@ -3,14 +3,15 @@
 #include <algorithm>
 #include <utility>
 
-#include "docstore.h"
 #include "sevisflow/common/logging.h"
+#include "sevisflow/docstore/docstore.h"
 #include "sevisflow/kafka/dlq.h"
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/redis/client.h"
 #include "sevisflow/sevisxml/transaction_log.h"
 #include "sevisflow/sevisxml/validator.h"
+#include "zip_io.h"
 
 namespace sevisflow::uploader {
 namespace {
@@ -121,12 +122,13 @@ absl::Status Uploader::Ingest(const kafka::Message& message) {
     return absl::OkStatus();
   }
 
-  const std::string dir = BatchDir(doc.org_id(), doc.batch_id());
-  if (auto s = WriteFileAtomic(options_.docstore_root, dir + "/" + kXmlFile, doc.xml()); !s.ok()) {
+  const std::string dir = docstore::BatchDir(doc.org_id(), doc.batch_id());
+  if (auto s = docstore::WriteFileAtomic(options_.docstore_root, dir + "/" + kXmlFile, doc.xml());
+      !s.ok()) {
     return s;
   }
-  if (auto s = WriteFileAtomic(options_.docstore_root, dir + "/" + kDocumentFile,
-                               doc.SerializeAsString());
+  if (auto s = docstore::WriteFileAtomic(options_.docstore_root, dir + "/" + kDocumentFile,
+                                         doc.SerializeAsString());
       !s.ok()) {
     return s;
   }
@@ -183,8 +185,9 @@ absl::StatusOr<bool> Uploader::Save(UploadRecord& next, int64_t expected_version
 }
 
 absl::StatusOr<v1::BatchDocument> Uploader::LoadDocument(const UploadRecord& record) {
-  auto bytes = ReadFile(options_.docstore_root,
-                        BatchDir(record.org_id, record.batch_id) + "/" + kDocumentFile);
+  const std::string path =
+      docstore::BatchDir(record.org_id, record.batch_id) + "/" + kDocumentFile;
+  auto bytes = docstore::ReadFile(options_.docstore_root, path);
   if (!bytes.ok()) return bytes.status();
   v1::BatchDocument doc;
   if (!doc.ParseFromString(*bytes)) {
@@ -280,9 +283,11 @@ absl::StatusOr<std::string> Uploader::PublishResult(const UploadRecord& record, 
                                                     const std::string& upload_code) {
   auto doc = LoadDocument(record);
   if (!doc.ok()) return doc.status();
-  const std::string zip_path = BatchDir(record.org_id, record.batch_id) + "/" + kZipFile;
-  if (auto s = WriteFileAtomic(options_.docstore_root, zip_path, zip); !s.ok()) return s;
-  const std::string sha = Sha256Hex(zip);
+  const std::string zip_path = docstore::BatchDir(record.org_id, record.batch_id) + "/" + kZipFile;
+  if (auto s = docstore::WriteFileAtomic(options_.docstore_root, zip_path, zip); !s.ok()) {
+    return s;
+  }
+  const std::string sha = docstore::Sha256Hex(zip);
   v1::BatchResult result;
   result.set_batch_id(record.batch_id);
   result.set_org_id(record.org_id);

@@ -1,9 +1,10 @@
-#include "store.h"
+#include "zip_io.h"
 
-#include <unistd.h>
 #include <zip.h>
 
-#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -49,27 +50,6 @@ TEST(Zip, RefusesGarbageAndBombs) {
   std::string zip = MakeZip({{"big", std::string(4096, 'a')}});
   EXPECT_FALSE(ReadZipEntries(zip, 10, 1000).ok());
   EXPECT_FALSE(ReadZipEntries(MakeZip({{"a", "1"}, {"b", "2"}}), 1).ok());
-}
-
-TEST(Store, WriteReadList) {
-  std::string root = (std::filesystem::temp_directory_path() /
-                      ("importer_store_" + std::to_string(::getpid())))
-                         .string();
-  ASSERT_TRUE(WriteFileAtomic(root, "O/persons/P1/B_N1.pdf", "pdf").ok());
-  ASSERT_TRUE(WriteFileAtomic(root, "O/persons/P1/B_N1.pdf", "pdf2").ok());
-  EXPECT_EQ(*ReadFile(root, "O/persons/P1/B_N1.pdf"), "pdf2");
-  EXPECT_EQ(ListFiles(root, "O/persons/P1"), std::vector<std::string>{"B_N1.pdf"});
-  EXPECT_TRUE(ListFiles(root, "O/persons/none").empty());
-  EXPECT_EQ(ReadFile(root, "nope").status().code(), absl::StatusCode::kNotFound);
-  std::filesystem::remove_all(root);
-}
-
-TEST(Store, SafeRelativePaths) {
-  EXPECT_TRUE(IsSafeRelativePath("ORG/batches/SF000000000001/result.zip"));
-  EXPECT_FALSE(IsSafeRelativePath("/etc/passwd"));
-  EXPECT_FALSE(IsSafeRelativePath("ORG/../../etc"));
-  EXPECT_FALSE(IsSafeRelativePath("ORG//x"));
-  EXPECT_FALSE(IsSafeRelativePath(""));
 }
 
 // The whole pure path on a real, schema-validated log: zip → log → plan → filings.
