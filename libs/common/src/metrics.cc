@@ -1,7 +1,9 @@
 #include "sevisflow/common/metrics.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
+#include <chrono>
 #include <cmath>
 #include <sstream>
 #include <thread>
@@ -190,6 +192,12 @@ absl::Status MetricsServer::Start() {
   impl_->server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");
   });
+  // cpp-httplib's default socket options add SO_REUSEPORT, which would let two processes
+  // configured with the same metrics port share it silently (each scrape reaching either).
+  impl_->server.set_socket_options([](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   int bound = port_ == 0 ? impl_->server.bind_to_any_port(host_)
                          : (impl_->server.bind_to_port(host_, port_) ? port_ : -1);
   if (bound <= 0) {
@@ -199,6 +207,10 @@ absl::Status MetricsServer::Start() {
   }
   port_ = bound;
   impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
+  // Until the accept loop runs, stop() would be lost and Stop() would wait for ever.
+  for (int i = 0; i < 5000 && !impl_->server.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   Logger("metrics")->info("serving /metrics on {}:{}", host_, port_);
   return absl::OkStatus();
 }

@@ -55,5 +55,25 @@ TEST(MetricsServer, ServesMetricsOverHttp) {
   EXPECT_FALSE(after.Get("/metrics"));
 }
 
+TEST(MetricsServer, APortInUseIsAnErrorNotASharedPort) {
+  MetricsRegistry reg;
+  MetricsServer first(reg, "127.0.0.1", 0);
+  ASSERT_TRUE(first.Start().ok());
+  MetricsServer second(reg, "127.0.0.1", first.port());
+  absl::Status s = second.Start();
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
+  second.Stop();
+  first.Stop();
+}
+
+TEST(MetricsServer, StopRightAfterStartReturns) {
+  MetricsRegistry reg;
+  for (int i = 0; i < 20; ++i) {
+    MetricsServer server(reg, "127.0.0.1", 0);
+    ASSERT_TRUE(server.Start().ok());
+    server.Stop();
+  }
+}
+
 }  // namespace
 }  // namespace sevisflow::common
