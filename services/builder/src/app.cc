@@ -13,6 +13,7 @@
 #include "sevisflow/rpc/caller.h"
 #include "sevisflow/rpc/server.h"
 #include "sevisflow/rpc/status.h"
+#include "sevisflow/service/runtime.h"
 #include "sevisflow/sevisxml/validator.h"
 #include "sevisflow/v1/review_service.grpc.pb.h"
 
@@ -147,23 +148,17 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(AppConfig config, const common:
 absl::Status App::Start() {
   if (started_) return absl::FailedPreconditionError("App::Start called twice");
   started_ = true;
-  metrics_server_ = std::make_unique<common::MetricsServer>(
-      metrics_, config_.service.metrics_host, config_.service.metrics_port);
-  if (absl::Status s = metrics_server_->Start(); !s.ok()) return s;
+  absl::StatusOr<std::unique_ptr<common::MetricsServer>> metrics_server =
+      service::StartMetricsServer(config_.service, metrics_);
+  if (!metrics_server.ok()) return metrics_server.status();
+  metrics_server_ = std::move(*metrics_server);
 
-  redis::ClientOptions redis_options;
-  redis_options.host = config_.service.redis_host;
-  redis_options.port = config_.service.redis_port;
-  redis_options.password = config_.service.redis_password;
-  absl::StatusOr<std::unique_ptr<redis::Client>> redis = redis::Client::Create(redis_options);
+  absl::StatusOr<std::unique_ptr<redis::Client>> redis = service::MakeRedisClient(config_.service);
   if (!redis.ok()) return redis.status();
   redis_ = std::move(*redis);
 
-  kafka::ProducerOptions producer_options;
-  producer_options.brokers = config_.service.kafka_brokers;
-  producer_options.client_id = "sevisflow-builder";
   absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
-      kafka::Producer::Create(producer_options);
+      service::MakeProducer(config_.service, "sevisflow-builder");
   if (!producer.ok()) return producer.status();
   producer_ = std::move(*producer);
 
@@ -181,16 +176,10 @@ absl::Status App::Start() {
   if (!republished.ok()) return republished.status();
   if (*republished > 0) Log()->info("re-published {} reserved batches", *republished);
 
-  kafka::ConsumerOptions consumer_options;
-  consumer_options.brokers = config_.service.kafka_brokers;
-  consumer_options.group_id = kConsumerGroup;
-  consumer_options.topics = {kafka::kSevisAlerts, kafka::kSevisOutcomes};
-  consumer_options.client_id = "sevisflow-builder";
-  absl::StatusOr<std::unique_ptr<kafka::Consumer>> consumer =
-      kafka::Consumer::Create(consumer_options);
+  absl::StatusOr<std::unique_ptr<kafka::Consumer>> consumer = service::MakeConsumer(
+      config_.service, kConsumerGroup, {kafka::kSevisAlerts, kafka::kSevisOutcomes}, metrics_);
   if (!consumer.ok()) return consumer.status();
   consumer_ = std::move(*consumer);
-  kafka::ExportConsumerLag(*consumer_, metrics_);
 
   consume_thread_ = std::thread([this] { ConsumeLoop(); });
   if (config_.close_interval_seconds > 0) {

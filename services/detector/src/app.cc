@@ -8,6 +8,7 @@
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/rpc/server.h"
 #include "sevisflow/rpc/status.h"
+#include "sevisflow/service/runtime.h"
 #include "sevisflow/v1/detector_service.grpc.pb.h"
 
 namespace sevisflow::detector {
@@ -96,45 +97,31 @@ App::~App() { Stop(); }
 absl::Status App::Start() {
   if (started_) return absl::FailedPreconditionError("already started");
   started_ = true;
-  metrics_server_ = std::make_unique<common::MetricsServer>(
-      metrics_, config_.service.metrics_host, config_.service.metrics_port);
-  if (absl::Status s = metrics_server_->Start(); !s.ok()) return s;
+  absl::StatusOr<std::unique_ptr<common::MetricsServer>> metrics_server =
+      service::StartMetricsServer(config_.service, metrics_);
+  if (!metrics_server.ok()) return metrics_server.status();
+  metrics_server_ = std::move(*metrics_server);
 
-  redis::ClientOptions redis_options;
-  redis_options.host = config_.service.redis_host;
-  redis_options.port = config_.service.redis_port;
-  redis_options.password = config_.service.redis_password;
-  absl::StatusOr<std::unique_ptr<redis::Client>> redis = redis::Client::Create(redis_options);
+  absl::StatusOr<std::unique_ptr<redis::Client>> redis = service::MakeRedisClient(config_.service);
   if (!redis.ok()) return redis.status();
   redis_ = std::move(*redis);
 
-  kafka::ProducerOptions producer_options;
-  producer_options.brokers = config_.service.kafka_brokers;
-  producer_options.client_id = "sevisflow-detector";
   absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
-      kafka::Producer::Create(producer_options);
+      service::MakeProducer(config_.service, "sevisflow-detector");
   if (!producer.ok()) return producer.status();
   producer_ = std::move(*producer);
   publisher_ = std::make_unique<KafkaPublisher>(*producer_);
   detector_ = std::make_unique<Detector>(config_.setup, *redis_, *publisher_, clock_, metrics_);
 
-  auto make_consumer = [this](const char* group, const char* topic)
-      -> absl::StatusOr<std::unique_ptr<kafka::Consumer>> {
-    kafka::ConsumerOptions options;
-    options.brokers = config_.service.kafka_brokers;
-    options.group_id = group;
-    options.topics = {topic};
-    options.client_id = "sevisflow-detector";
-    return kafka::Consumer::Create(options);
-  };
-  auto snapshots = make_consumer(kSnapshotGroup, kafka::kSisPerson);
+  // Both consumers identify as "sevisflow-detector"; the master view has its own group.
+  auto snapshots = service::MakeConsumer(config_.service, kSnapshotGroup, {kafka::kSisPerson},
+                                         metrics_, "sevisflow-detector");
   if (!snapshots.ok()) return snapshots.status();
   snapshot_consumer_ = std::move(*snapshots);
-  auto masters = make_consumer(kMasterGroup, kafka::kSevisMaster);
+  auto masters = service::MakeConsumer(config_.service, kMasterGroup, {kafka::kSevisMaster},
+                                       metrics_, "sevisflow-detector");
   if (!masters.ok()) return masters.status();
   master_consumer_ = std::move(*masters);
-  kafka::ExportConsumerLag(*snapshot_consumer_, metrics_);
-  kafka::ExportConsumerLag(*master_consumer_, metrics_);
   master_thread_ = std::thread([this] { ConsumeLoop(*master_consumer_, true); });
   snapshot_thread_ = std::thread([this] { ConsumeLoop(*snapshot_consumer_, false); });
 

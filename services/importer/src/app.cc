@@ -15,6 +15,7 @@
 #include "sevisflow/redis/client.h"
 #include "sevisflow/rpc/server.h"
 #include "sevisflow/rpc/status.h"
+#include "sevisflow/service/runtime.h"
 #include "sevisflow/sevisxml/validator.h"
 #include "sevisflow/v1/import_service.grpc.pb.h"
 
@@ -125,30 +126,18 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(ImporterConfig config,
   if (!validator.ok()) return validator.status();
   impl->validator = std::move(*validator);
 
-  redis::ClientOptions ro;
-  ro.host = c.service.redis_host;
-  ro.port = c.service.redis_port;
-  ro.password = c.service.redis_password;
-  auto redis = redis::Client::Create(ro);
+  auto redis = service::MakeRedisClient(c.service);
   if (!redis.ok()) return redis.status();
   impl->redis = std::move(*redis);
 
-  kafka::ProducerOptions po;
-  po.brokers = c.service.kafka_brokers;
-  po.client_id = "sevisflow-importer";
-  auto producer = kafka::Producer::Create(po);
+  auto producer = service::MakeProducer(c.service, "sevisflow-importer");
   if (!producer.ok()) return producer.status();
   impl->producer = std::move(*producer);
 
-  kafka::ConsumerOptions co;
-  co.brokers = c.service.kafka_brokers;
-  co.group_id = "sevisflow-importer";
-  co.topics = {kafka::kSevisResults};
-  co.client_id = "sevisflow-importer";
-  auto consumer = kafka::Consumer::Create(co);
+  auto consumer =
+      service::MakeConsumer(c.service, "sevisflow-importer", {kafka::kSevisResults}, impl->metrics);
   if (!consumer.ok()) return consumer.status();
   impl->consumer = std::move(*consumer);
-  kafka::ExportConsumerLag(*impl->consumer, impl->metrics);
 
   ImporterOptions io;
   io.docstore_root = c.docstore_root;
@@ -161,9 +150,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(ImporterConfig config,
 
 absl::Status App::Start() {
   Impl& i = *impl_;
-  i.metrics_server = std::make_unique<common::MetricsServer>(
-      i.metrics, i.config.service.metrics_host, i.config.service.metrics_port);
-  if (auto s = i.metrics_server->Start(); !s.ok()) return s;
+  auto metrics_server = service::StartMetricsServer(i.config.service, i.metrics);
+  if (!metrics_server.ok()) return metrics_server.status();
+  i.metrics_server = std::move(*metrics_server);
   i.consumer_thread = std::thread([&i] { i.ConsumeLoop(); });
   i.started = true;
   rpc::ServerOptions so;
