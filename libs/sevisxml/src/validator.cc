@@ -1,6 +1,7 @@
 #include "sevisflow/sevisxml/validator.h"
 
 #include <filesystem>
+#include <mutex>
 #include <system_error>
 #include <utility>
 
@@ -61,6 +62,10 @@ std::string JoinPath(const std::string& dir, const char* relative) {
 struct SchemaValidator::Impl {
   std::string xsd_path;
   std::unique_ptr<xercesc::XMLGrammarPool> pool;
+  // Xerces 3.2 builds the character maps of xs:pattern regular expressions lazily, inside the
+  // shared grammar, without a lock (RangeToken::doCreateMap): two parses validating against
+  // one cached grammar at once can corrupt them. Validations of one grammar are serialised.
+  mutable std::mutex mu;
 };
 
 SchemaValidator::SchemaValidator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -114,6 +119,7 @@ absl::StatusOr<std::unique_ptr<SchemaValidator>> SchemaValidator::Load(
 
 std::vector<XmlError> SchemaValidator::Validate(std::string_view xml) const {
   internal::PathTrackingHandler handler;
+  std::lock_guard lock(impl_->mu);
   internal::ParseSecure(xml, impl_->pool.get(), handler);
   return std::move(handler.Errors());
 }

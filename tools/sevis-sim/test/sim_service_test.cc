@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <regex>
+#include <mutex>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -239,17 +240,28 @@ TEST_F(SimServiceTest, ConcurrentUploadsOfOneBatchIdAcceptExactlyOne) {
   constexpr int kThreads = 6;
   std::atomic<int> accepted{0};
   std::atomic<int> duplicate{0};
+  std::mutex others_mu;
+  std::vector<std::string> others;  // any other answer, kept to explain a failure
   std::vector<std::thread> threads;
   const std::string xml = TwoStudents();
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&] {
-      auto log = sevisxml::ParseTransactionLog(sim_->Upload(Form(xml), kOrg).body, nullptr);
-      if (!log.ok() || !log->upload) return;
-      if (log->upload->result_code == "S0000") ++accepted;
-      if (log->upload->result_code == "S0010") ++duplicate;
+      const std::string body = sim_->Upload(Form(xml), kOrg).body;
+      auto log = sevisxml::ParseTransactionLog(body, nullptr);
+      std::string code = log.ok() && log->upload ? log->upload->result_code : "";
+      if (code == "S0000") {
+        ++accepted;
+      } else if (code == "S0010") {
+        ++duplicate;
+      } else {
+        std::lock_guard lock(others_mu);
+        others.push_back(log.ok() ? "code '" + code + "'"
+                                  : "unparsable reply: " + std::string(log.status().message()));
+      }
     });
   }
   for (auto& t : threads) t.join();
+  EXPECT_TRUE(others.empty()) << ::testing::PrintToString(others);
   EXPECT_EQ(accepted.load(), 1);
   EXPECT_EQ(duplicate.load(), kThreads - 1);
   auto stats = nlohmann::json::parse(sim_->StatsJson());

@@ -1,8 +1,9 @@
 #pragma once
 // XSD validation with Xerces-C++ against the official SEVIS schemas. The grammar is loaded
-// once per validator and cached; Validate() is safe to call from several threads (each call
-// uses its own parser over the shared, locked grammar pool). External entities and DTDs are
-// refused.
+// once per validator and cached; Validate() is safe to call from several threads: each call
+// uses its own parser over the shared, locked grammar pool, and calls on one validator are
+// serialised because Xerces initialises pattern facets lazily without a lock. External
+// entities and DTDs are refused.
 
 #include <memory>
 #include <string>
