@@ -294,10 +294,10 @@ TEST_F(DetectorIntegrationTest, CreateStudentEndToEnd) {
   }
   {
     grpc::ClientContext ctx;
-    v1::SweepRequest req;
+    v1::RunAlertsRequest req;
     req.set_org_id(kOrg);
-    v1::SweepResponse resp;
-    ASSERT_TRUE(stub->Sweep(&ctx, req, &resp).ok());
+    v1::RunAlertsResponse resp;
+    ASSERT_TRUE(stub->RunAlerts(&ctx, req, &resp).ok());
     EXPECT_EQ(resp.persons(), 3);
     EXPECT_EQ(resp.alerts(), 0);  // everything was already emitted
   }

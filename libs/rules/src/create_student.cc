@@ -1,128 +1,26 @@
 // Rule book (shared/seeds/004_*.txt), "Process SEVIS Alerts - F/M", event "Create Student".
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
+#include "internal.h"
 #include "sevisflow/names/names.h"
 #include "sevisflow/rules/detect.h"
 #include "sevisflow/rules/selection.h"
 
 namespace sevisflow::rules {
-namespace {
-
-// Issue codes for data the schema requires but the SIS lacks or holds in a form SEVIS rejects.
-constexpr char kRequiredMissing[] = "REQUIRED_MISSING";
-constexpr char kInvalidDate[] = "INVALID_DATE";
-constexpr char kUnknownCode[] = "UNKNOWN_CODE";
-constexpr char kInvalidFormat[] = "INVALID_FORMAT";
-constexpr char kDateOrder[] = "PROGRAM_DATES_ORDER";
-constexpr char kOutOfRange[] = "OUT_OF_RANGE";
-
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
-class Issues {
- public:
-  void Add(std::string field, std::string code, std::string message) {
-    v1::ValidationIssue issue;
-    issue.set_field(std::move(field));
-    issue.set_code(std::move(code));
-    issue.set_message(std::move(message));
-    issues_.push_back(std::move(issue));
-  }
-  void Append(std::vector<v1::ValidationIssue> more) {
-    for (auto& i : more) issues_.push_back(std::move(i));
-  }
-  // A required value: present, and (when a table is known) one of its codes.
-  void RequireCode(const Setup& setup, const std::string& field, const std::string& value,
-                   std::initializer_list<const char*> types, const char* label) {
-    if (value.empty()) {
-      Add(field, kRequiredMissing, std::string(label) + " is required");
-      return;
-    }
-    CheckCode(setup, field, value, types, label);
-  }
-  void CheckCode(const Setup& setup, const std::string& field, const std::string& value,
-                 std::initializer_list<const char*> types, const char* label) {
-    if (!setup.codes) return;
-    bool known_table = false;
-    for (const char* type : types) {
-      if (!setup.codes->Has(type)) continue;
-      known_table = true;
-      if (setup.codes->Values(type)->count(value)) return;
-    }
-    if (known_table) {
-      Add(field, kUnknownCode, std::string(label) + " is not a SEVIS code (" + *types.begin() + ")");
-    }
-  }
-  // A required date: present and a real calendar date.
-  std::optional<common::Date> RequireDate(const std::string& field, const std::string& value,
-                                          const char* label) {
-    if (value.empty()) {
-      Add(field, kRequiredMissing, std::string(label) + " is required");
-      return std::nullopt;
-    }
-    auto d = common::Date::Parse(value);
-    if (!d) Add(field, kInvalidDate, std::string(label) + " is not a valid YYYY-MM-DD date");
-    return d;
-  }
-  std::vector<v1::ValidationIssue> Take() { return std::move(issues_); }
-
- private:
-  std::vector<v1::ValidationIssue> issues_;
-};
-
-const v1::PersonName* FindName(const v1::SisPersonSnapshot& s, const std::string& type) {
-  if (type.empty()) return nullptr;
-  for (const auto& n : s.names()) {
-    if (Trim(n.name_type()) == type) return &n;
-  }
-  return nullptr;
-}
-
-const v1::Address* FindAddress(const v1::SisPersonSnapshot& s, const std::string& type) {
-  if (type.empty()) return nullptr;
-  for (const auto& a : s.addresses()) {
-    if (Trim(a.address_type()) == type && a.has_address()) return &a.address();
-  }
-  return nullptr;
-}
-
-bool IsCipFormat(const std::string& cip) {
-  static const std::regex kCip(R"(\d\d\.\d\d\d\d)");
-  return std::regex_match(cip, kCip);
-}
-
-void CheckCip(const Setup& setup, Issues& issues, const std::string& field,
-              const std::string& cip, bool required, bool allow_blank_code, const char* label) {
-  if (cip.empty()) {
-    if (required) issues.Add(field, kRequiredMissing, std::string(label) + " is required");
-    return;
-  }
-  if (!IsCipFormat(cip)) {
-    issues.Add(field, kInvalidFormat, std::string(label) + " is not a CIP code NN.NNNN");
-    return;
-  }
-  if (allow_blank_code && cip == kNoCip) return;
-  issues.CheckCode(setup, field, cip, {kCipType, kCipStudentOnlyType}, label);
-}
-
-void CheckAmount(Issues& issues, const std::string& field, int64_t amount, const char* label) {
-  // SEVISTable MonetaryType: nonNegativeInteger, at most 99999999.
-  if (amount < 0 || amount > 99999999) {
-    issues.Add(field, kOutOfRange, std::string(label) + " must be 0..99999999");
-  }
-}
-
-}  // namespace
+using internal::CheckCip;
+using internal::FindAddress;
+using internal::FindName;
+using internal::Issues;
+using internal::kInvalidFormat;
+using internal::kOutOfRange;
+using internal::kRequiredMissing;
+using internal::kDateOrder;
+using internal::Trim;
 
 std::optional<Detection> DetectCreateStudent(const v1::SisPersonSnapshot& snapshot,
                                              const MasterLookup& master, const Setup& setup,
-                                             common::Date today) {
+                                             common::Date today, bool validate_cip) {
   // Trigger: (Port of Entry 01/02 OR (blank AND Visa/Permit 01/02 with country USA))
   //          AND current I-20 Active AND Funding Verified AND no SEVIS Master row.
   std::optional<FmVisa> visa = SelectFmVisa(snapshot, /*require_usa=*/true);
@@ -184,8 +82,10 @@ std::optional<Detection> DetectCreateStudent(const v1::SisPersonSnapshot& snapsh
     if (Trim(us->line1()).empty()) {
       issues.Add("addresses.us.line1", kRequiredMissing, "U.S. address line 1 is required");
     }
-    static const std::regex kZip(R"(\d{5})");  // SEVISTable USPostalType
-    if (!std::regex_match(Trim(us->postal_code()), kZip)) {
+    const std::string zip = Trim(us->postal_code());  // SEVISTable USPostalType: 5 digits
+    if (zip.size() != 5 || !std::all_of(zip.begin(), zip.end(), [](unsigned char c) {
+          return std::isdigit(c) != 0;
+        })) {
       issues.Add("addresses.us.postal_code", kInvalidFormat,
                  "U.S. postal code must be 5 digits");
     }
@@ -215,11 +115,11 @@ std::optional<Detection> DetectCreateStudent(const v1::SisPersonSnapshot& snapsh
   data.set_secondary_major(majors.secondary);
   data.set_minor(majors.minor);
   const char* plans_path = majors.from_application ? "application_plans" : "plans";
-  CheckCip(setup, issues, std::string(plans_path) + ".primary_major", majors.primary, true, false,
+  CheckCip(setup, validate_cip, issues, std::string(plans_path) + ".primary_major", majors.primary, true, false,
            "Primary major CIP");
-  CheckCip(setup, issues, std::string(plans_path) + ".secondary_major", majors.secondary, false,
+  CheckCip(setup, validate_cip, issues, std::string(plans_path) + ".secondary_major", majors.secondary, false,
            true, "Secondary major CIP");
-  CheckCip(setup, issues, std::string(plans_path) + ".minor", majors.minor, false, true,
+  CheckCip(setup, validate_cip, issues, std::string(plans_path) + ".minor", majors.minor, false, true,
            "Minor CIP");
   data.set_program_start_date(Trim(i20->from_date()));
   data.set_program_end_date(Trim(i20->to_date()));
@@ -249,14 +149,14 @@ std::optional<Detection> DetectCreateStudent(const v1::SisPersonSnapshot& snapsh
   data.set_other_source_funds(i20->other_source_funds());
   data.set_other_source_comment(i20->other_source_comment());
   data.set_on_campus_employment(i20->on_campus_employment());
-  CheckAmount(issues, "i20.tuition", data.tuition(), "Tuition");
-  CheckAmount(issues, "i20.living_expenses", data.living_expenses(), "Living expenses");
-  CheckAmount(issues, "i20.dependent_expenses", data.dependent_expenses(), "Dependent expenses");
-  CheckAmount(issues, "i20.other_expenses", data.other_expenses(), "Other expenses");
-  CheckAmount(issues, "i20.personal_funds", data.personal_funds(), "Personal funds");
-  CheckAmount(issues, "i20.school_funds", data.school_funds(), "School funds");
-  CheckAmount(issues, "i20.other_source_funds", data.other_source_funds(), "Other funds");
-  CheckAmount(issues, "i20.on_campus_employment", data.on_campus_employment(),
+  issues.CheckAmount("i20.tuition", data.tuition(), "Tuition");
+  issues.CheckAmount("i20.living_expenses", data.living_expenses(), "Living expenses");
+  issues.CheckAmount("i20.dependent_expenses", data.dependent_expenses(), "Dependent expenses");
+  issues.CheckAmount("i20.other_expenses", data.other_expenses(), "Other expenses");
+  issues.CheckAmount("i20.personal_funds", data.personal_funds(), "Personal funds");
+  issues.CheckAmount("i20.school_funds", data.school_funds(), "School funds");
+  issues.CheckAmount("i20.other_source_funds", data.other_source_funds(), "Other funds");
+  issues.CheckAmount("i20.on_campus_employment", data.on_campus_employment(),
               "On-campus employment");
   data.set_remarks(i20->remarks());
 
@@ -273,15 +173,6 @@ std::optional<Detection> DetectCreateStudent(const v1::SisPersonSnapshot& snapsh
                              alert.subject(), alert.create_student()));
   detection.emitted_key = EmittedKey(org, v1::EVENT_TYPE_CREATE_STUDENT, alert.subject());
   return detection;
-}
-
-std::vector<Detection> DetectFm(const v1::SisPersonSnapshot& snapshot, const MasterLookup& master,
-                                const Setup& setup, common::Date today) {
-  std::vector<Detection> out;
-  if (auto create = DetectCreateStudent(snapshot, master, setup, today)) {
-    out.push_back(std::move(*create));
-  }
-  return out;
 }
 
 }  // namespace sevisflow::rules

@@ -51,7 +51,7 @@ TEST_P(CreateStudentTriggerTest, Trigger) {
     m.set_person_id("SIS000001");
     return m;
   };
-  auto detections = DetectFm(s, lookup, rules::Setup{}, kToday);
+  auto detections = DetectFm(s, lookup, {}, rules::Setup{}, kToday);
   if (!c.expect_alert) {
     EXPECT_TRUE(detections.empty()) << c.name;
     return;
@@ -152,7 +152,7 @@ TEST(CreateStudentTest, DeletedMasterRowCountsAsAbsent) {
     m.set_deleted(true);
     return std::optional<v1::MasterRecord>(m);
   };
-  EXPECT_EQ(DetectFm(ValidF1(), lookup, rules::Setup{}, kToday).size(), 1u);
+  EXPECT_EQ(DetectFm(ValidF1(), lookup, {}, rules::Setup{}, kToday).size(), 1u);
 }
 
 TEST(CreateStudentTest, MasterRowOfAnotherSchoolDoesNotBlock) {
@@ -160,7 +160,7 @@ TEST(CreateStudentTest, MasterRowOfAnotherSchoolDoesNotBlock) {
     if (org != "XYZ214F99999000") return std::nullopt;
     return v1::MasterRecord();
   };
-  EXPECT_EQ(DetectFm(ValidF1(), lookup, rules::Setup{}, kToday).size(), 1u);
+  EXPECT_EQ(DetectFm(ValidF1(), lookup, {}, rules::Setup{}, kToday).size(), 1u);
 }
 
 TEST(CreateStudentTest, FillsDataFromSnapshot) {
@@ -171,7 +171,7 @@ TEST(CreateStudentTest, FillsDataFromSnapshot) {
   prf->set_name_type("PRF");
   prf->set_first_name("Zo\u00eb");
   prf->set_last_name("Garc\u00eda");
-  auto d = DetectFm(s, NoMaster(), setup, kToday);
+  auto d = DetectFm(s, NoMaster(), {}, setup, kToday);
   ASSERT_EQ(d.size(), 1u);
   const v1::CreateStudentData& c = d[0].alert.create_student();
   EXPECT_EQ(c.last_name(), "Garcia");
@@ -203,7 +203,7 @@ TEST(CreateStudentTest, FillsDataFromSnapshot) {
 TEST(CreateStudentTest, M1KeepsBlankSecondaryAndMinor) {
   v1::SisPersonSnapshot s = ValidF1();
   s.mutable_port_of_entry(0)->set_immigration_status("02");
-  auto d = DetectFm(s, NoMaster(), rules::Setup{}, kToday);
+  auto d = DetectFm(s, NoMaster(), {}, rules::Setup{}, kToday);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].alert.create_student().secondary_major(), "");
   EXPECT_EQ(d[0].alert.create_student().minor(), "");
@@ -214,7 +214,7 @@ TEST(CreateStudentTest, DummyFirstNameFromSetup) {
   setup.dummy_first_name = "FNU";
   v1::SisPersonSnapshot s = ValidF1();
   s.mutable_names(0)->set_first_name("FNU");
-  auto d = DetectFm(s, NoMaster(), setup, kToday);
+  auto d = DetectFm(s, NoMaster(), {}, setup, kToday);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].alert.create_student().first_name(), "");
   EXPECT_EQ(d[0].alert.create_student().middle_name(), "");
@@ -245,11 +245,11 @@ TEST_P(CreateStudentIssueTest, ReportsIssue) {
   setup.codes = codes;
   v1::SisPersonSnapshot s = ValidF1();
   // Baseline: no issues.
-  auto base = DetectFm(s, NoMaster(), setup, kToday);
+  auto base = DetectFm(s, NoMaster(), {}, setup, kToday);
   ASSERT_EQ(base.size(), 1u);
   ASSERT_TRUE(base[0].alert.issues().empty());
   c.mutate(s);
-  auto d = DetectFm(s, NoMaster(), setup, kToday);
+  auto d = DetectFm(s, NoMaster(), {}, setup, kToday);
   ASSERT_EQ(d.size(), 1u) << "validation issues never suppress the alert";
   EXPECT_THAT(Codes(d[0].alert), ::testing::Contains(std::string(c.expected))) << c.name;
 }
@@ -309,8 +309,8 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& test_info) { return std::string(test_info.param.name); });
 
 TEST(AlertIdTest, DeterministicAndSensitiveToEveryPart) {
-  auto first = DetectFm(ValidF1(), NoMaster(), rules::Setup{}, kToday);
-  auto second = DetectFm(ValidF1(), NoMaster(), rules::Setup{}, kToday);
+  auto first = DetectFm(ValidF1(), NoMaster(), {}, rules::Setup{}, kToday);
+  auto second = DetectFm(ValidF1(), NoMaster(), {}, rules::Setup{}, kToday);
   ASSERT_EQ(first.size(), 1u);
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(first[0].alert.alert_id(), second[0].alert.alert_id());
@@ -319,15 +319,15 @@ TEST(AlertIdTest, DeterministicAndSensitiveToEveryPart) {
   // A different version of the same data does not change the id (same event, same data).
   v1::SisPersonSnapshot bumped = ValidF1();
   bumped.set_version(99);
-  EXPECT_EQ(DetectFm(bumped, NoMaster(), rules::Setup{}, kToday)[0].alert.alert_id(),
+  EXPECT_EQ(DetectFm(bumped, NoMaster(), {}, rules::Setup{}, kToday)[0].alert.alert_id(),
             first[0].alert.alert_id());
   // Changed data -> new id.
   v1::SisPersonSnapshot changed = ValidF1();
   changed.mutable_i20(0)->set_tuition(30001);
-  EXPECT_NE(DetectFm(changed, NoMaster(), rules::Setup{}, kToday)[0].alert.alert_id(),
+  EXPECT_NE(DetectFm(changed, NoMaster(), {}, rules::Setup{}, kToday)[0].alert.alert_id(),
             first[0].alert.alert_id());
   // Another person -> new id.
-  EXPECT_NE(DetectFm(ValidF1("SIS000002"), NoMaster(), rules::Setup{}, kToday)[0].alert.alert_id(),
+  EXPECT_NE(DetectFm(ValidF1("SIS000002"), NoMaster(), {}, rules::Setup{}, kToday)[0].alert.alert_id(),
             first[0].alert.alert_id());
 
   v1::CreateStudentData data;

@@ -53,8 +53,8 @@ class DetectorServiceImpl final : public v1::DetectorService::Service {
  public:
   explicit DetectorServiceImpl(Detector& detector) : detector_(detector) {}
 
-  grpc::Status Sweep(grpc::ServerContext*, const v1::SweepRequest* request,
-                     v1::SweepResponse* response) override {
+  grpc::Status RunAlerts(grpc::ServerContext*, const v1::RunAlertsRequest* request,
+                     v1::RunAlertsResponse* response) override {
     absl::StatusOr<SweepResult> result = detector_.Sweep(request->org_id());
     if (!result.ok()) return rpc::ToGrpcStatus(result.status());
     response->set_persons(result->persons);

@@ -193,7 +193,7 @@ absl::StatusOr<std::vector<rules::Detection>> Detector::Evaluate(
     return it == masters.end() ? std::optional<v1::MasterRecord>() : it->second;
   };
   auto detections =
-      rules::DetectFm(snapshot, lookup, setup_, common::Date::FromTime(clock_.Now()));
+      rules::DetectFm(snapshot, lookup, {}, setup_, common::Date::FromTime(clock_.Now()));
   evaluation_seconds_.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return detections;

@@ -73,7 +73,7 @@ TEST(GeneratorTest, EveryStudentPassesCreateStudentAndJ1sDoNot) {
         break;
       }
     }
-    auto detections = rules::DetectFm(p.snapshot, no_master, setup, today);
+    auto detections = rules::DetectFm(p.snapshot, no_master, {}, setup, today);
     if (p.kind == Kind::kJ1) {
       EXPECT_TRUE(detections.empty()) << p.snapshot.person_id();
       continue;

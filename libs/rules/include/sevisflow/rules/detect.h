@@ -16,6 +16,7 @@
 #include "sevisflow/rules/setup.h"
 #include "sevisflow/v1/alert.pb.h"
 #include "sevisflow/v1/master.pb.h"
+#include "sevisflow/v1/run_control.pb.h"
 #include "sevisflow/v1/sis_person.pb.h"
 
 namespace google::protobuf {
@@ -28,19 +29,26 @@ namespace sevisflow::rules {
 // marked `deleted` counts as absent.
 using MasterLookup = std::function<std::optional<v1::MasterRecord>(const std::string& org)>;
 
+// The run control of an organisation, if one was set. Without one, the events that read it
+// (Registration, Auth Drop Below FC - Add, Status - Complete by dates) do not fire, and CIP
+// codes are validated.
+using RunControlLookup = std::function<std::optional<v1::RunControl>(const std::string& org)>;
+
 struct Detection {
   v1::Alert alert;          // alert_id, org, person, event, data and issues set; detected_at not
   std::string emitted_key;  // "<org>|<event>|<subject>" (field of sf:emitted:<person>)
 };
 
+// Every F/M event of the rule book for one person. `run_control` may be empty (no run control).
 std::vector<Detection> DetectFm(const v1::SisPersonSnapshot& snapshot, const MasterLookup& master,
-                                const Setup& setup, common::Date today);
+                                const RunControlLookup& run_control, const Setup& setup,
+                                common::Date today);
 
 // "Create Student" alone (the rule book's trigger logic for that event); nullopt when the
 // trigger does not hold.
 std::optional<Detection> DetectCreateStudent(const v1::SisPersonSnapshot& snapshot,
                                              const MasterLookup& master, const Setup& setup,
-                                             common::Date today);
+                                             common::Date today, bool validate_cip = true);
 
 // First 20 hex characters of SHA-256 over (org, person, event, subject, data serialised
 // deterministically), each part length-prefixed so no two tuples collide by concatenation.

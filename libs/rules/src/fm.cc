@@ -1,0 +1,129 @@
+// Rule book (shared/seeds/004_*.txt), "Process SEVIS Alerts - F/M": the selection criteria shared
+// by every update event, and the order in which the event groups run.
+#include <algorithm>
+
+#include "internal.h"
+#include "sevisflow/rules/fm_context.h"
+#include "sevisflow/rules/selection.h"
+
+namespace sevisflow::rules {
+
+using internal::Trim;
+using internal::Upper;
+
+std::optional<int> FmContext::CompleteAfterDays() const {
+  if (run_control == nullptr) return std::nullopt;
+  if (IsM1()) {
+    if (!run_control->has_complete_after_days_m()) return std::nullopt;
+    return run_control->complete_after_days_m();
+  }
+  if (!run_control->has_complete_after_days_f()) return std::nullopt;
+  return run_control->complete_after_days_f();
+}
+
+std::vector<const v1::TermSelection*> FmContext::Terms() const {
+  std::vector<const v1::TermSelection*> out;
+  if (run_control == nullptr) return out;
+  for (const auto& t : run_control->terms()) out.push_back(&t);
+  return out;
+}
+
+const v1::TermSelection* FmContext::TermFor(std::string_view institution,
+                                            std::string_view career) const {
+  if (run_control == nullptr) return nullptr;
+  const std::string inst = Upper(institution), car = Upper(career);
+  for (const auto& t : run_control->terms()) {
+    if (Upper(t.institution()) == inst && Upper(t.career()) == car) return &t;
+  }
+  return nullptr;
+}
+
+std::optional<FmContext> MakeFmContext(const v1::SisPersonSnapshot& snapshot,
+                                       const std::optional<v1::MasterRecord>& master,
+                                       const std::optional<v1::RunControl>& run_control,
+                                       const Setup& setup, common::Date today) {
+  // "Selection Criteria for All Events Listed Below": Port of Entry 01/02, or blank and a
+  // Visa/Permit 01/02 (no country condition here); current I-20 Active and Funding Verified;
+  // SEVIS status Initial or Active.
+  std::optional<FmVisa> visa = SelectFmVisa(snapshot, /*require_usa=*/false);
+  if (!visa) return std::nullopt;
+  const v1::I20Form* i20 = CurrentI20(snapshot, today);
+  if (i20 == nullptr || !I20ActiveAndFunded(*i20)) return std::nullopt;
+  if (!master || master->deleted()) return std::nullopt;
+  if (master->sevis_status() != v1::SEVIS_STATUS_INITIAL &&
+      master->sevis_status() != v1::SEVIS_STATUS_ACTIVE) {
+    return std::nullopt;
+  }
+  FmContext ctx;
+  ctx.snapshot = &snapshot;
+  ctx.setup = &setup;
+  ctx.today = today;
+  ctx.org = Trim(i20->school_code());
+  ctx.visa_type = visa->visa_type;
+  ctx.i20 = i20;
+  ctx.master = &*master;
+  ctx.run_control = run_control ? &*run_control : nullptr;
+  if (ctx.org.empty()) return std::nullopt;
+  return ctx;
+}
+
+Detection MakeDetection(const FmContext& ctx, v1::EventType event, std::string subject,
+                        v1::Alert alert, std::vector<v1::ValidationIssue> issues) {
+  Detection d;
+  alert.clear_alert_id();
+  alert.clear_detected_at();
+  alert.clear_issues();
+  alert.clear_snapshot_version();
+  alert.set_org_id(ctx.org);
+  alert.set_person_id(ctx.snapshot->person_id());
+  alert.set_visa_family(v1::VISA_FAMILY_FM);
+  alert.set_event_type(event);
+  alert.set_subject(std::move(subject));
+  alert.set_sevis_id(ctx.master->sevis_id());
+  // The id covers what is reported (data, changes, subject, SEVIS id), not provenance.
+  const std::string id = AlertId(ctx.org, ctx.snapshot->person_id(), event, alert.subject(), alert);
+  alert.set_alert_id(id);
+  alert.set_snapshot_version(ctx.snapshot->version());
+  for (auto& issue : issues) *alert.add_issues() = std::move(issue);
+  d.emitted_key = EmittedKey(ctx.org, event, alert.subject());
+  d.alert = std::move(alert);
+  return d;
+}
+
+void AddChange(v1::Alert& alert, std::string_view field, std::string_view sevis_value,
+               std::string_view sis_value) {
+  if (sevis_value == sis_value) return;
+  v1::FieldChange* c = alert.add_changes();
+  c->set_field(std::string(field));
+  c->set_sevis_value(std::string(sevis_value));
+  c->set_sis_value(std::string(sis_value));
+}
+
+std::vector<Detection> DetectFm(const v1::SisPersonSnapshot& snapshot, const MasterLookup& master,
+                                const RunControlLookup& run_control, const Setup& setup,
+                                common::Date today) {
+  std::vector<Detection> out;
+  const v1::I20Form* i20 = CurrentI20(snapshot, today);
+  if (i20 == nullptr) return out;
+  const std::string org = Trim(i20->school_code());
+  if (org.empty()) return out;
+  std::optional<v1::RunControl> rc;
+  if (run_control) rc = run_control(org);
+  const bool validate_cip = !rc || rc->validate_cip();
+  if (auto create = DetectCreateStudent(snapshot, master, setup, today, validate_cip)) {
+    out.push_back(std::move(*create));
+    return out;  // no SEVIS record yet: nothing to update
+  }
+  std::optional<v1::MasterRecord> row;
+  if (master) row = master(org);
+  std::optional<FmContext> ctx = MakeFmContext(snapshot, row, rc, setup, today);
+  if (!ctx) return out;
+  DetectFmStatusEvents(*ctx, out);
+  DetectFmRegistrationEvents(*ctx, out);
+  DetectFmEmploymentEvents(*ctx, out);
+  DetectFmPersonEvents(*ctx, out);
+  DetectFmProgramEvents(*ctx, out);
+  return out;
+}
+
+}  // namespace sevisflow::rules

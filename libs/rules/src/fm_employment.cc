@@ -1,0 +1,5 @@
+// PLACEHOLDER until the event group is written.
+#include "sevisflow/rules/fm_context.h"
+namespace sevisflow::rules {
+void DetectFmEmploymentEvents(const FmContext&, std::vector<Detection>&) {}
+}  // namespace sevisflow::rules
