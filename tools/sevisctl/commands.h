@@ -16,5 +16,9 @@ void AddStatusCommands(CLI::App& app);
 void AddReviewCommands(CLI::App& app);
 // sevisctl validate FILE... (offline: XML against the official XSD)
 void AddValidateCommands(CLI::App& app);
+// sevisctl alerts run ORG, runctl get|set (detector DetectorService); adds to "alerts"
+void AddDetectorCommands(CLI::App& app);
+// sevisctl detect (offline: snapshots + master + run control -> alerts as JSON lines)
+void AddDetectCommands(CLI::App& app);
 
 }  // namespace sevisflow::sevisctl

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   sevisflow::sevisctl::AddStatusCommands(app);
   sevisflow::sevisctl::AddReviewCommands(app);
   sevisflow::sevisctl::AddValidateCommands(app);
+  sevisflow::sevisctl::AddDetectorCommands(app);
+  sevisflow::sevisctl::AddDetectCommands(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,5 @@
+// PLACEHOLDER until written.
+#include "commands.h"
+namespace sevisflow::sevisctl {
+void AddDetectCommands(CLI::App&) {}
+}  // namespace sevisflow::sevisctl

@@ -1,0 +1,2 @@
+// PLACEHOLDER
+#include "detect_offline.h"

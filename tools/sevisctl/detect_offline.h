@@ -1,0 +1,2 @@
+#pragma once
+// PLACEHOLDER: the offline core of `sevisctl detect` (written next).
