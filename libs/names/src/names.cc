@@ -15,9 +15,20 @@
 namespace sevisflow::names {
 namespace {
 
-// NFC first so that decomposed input ("e" + U+0301) converts like the precomposed letter; the
-// final mark removal catches marks Latin-ASCII leaves on letters it does not know.
-constexpr char kFullRules[] = "NFC; Any-Latin; Latin-ASCII; [:Nonspacing Mark:] Remove; NFC";
+// NFC first so that decomposed input ("e" + U+0301) converts like the precomposed letter. Then
+// the SEVIS-specific one-to-two conversions are fixed here (not left to the ICU version's
+// Latin-ASCII data): ligatures and letters SEVIS spells with two letters. ICU's Any-Latin and
+// Latin-ASCII do the rest; the final mark removal catches marks Latin-ASCII leaves on letters it
+// does not know.
+constexpr char kFullRules[] =
+    "::NFC;"
+    "\u00C6 > AE; \u00E6 > ae;"   // Æ æ
+    "\u0152 > OE; \u0153 > oe;"   // Œ œ
+    "\u00DF > ss; \u1E9E > SS;"   // ß ẞ
+    "\u00DE > TH; \u00FE > th;"   // Þ þ
+    "\u0132 > IJ; \u0133 > ij;"   // Ĳ ĳ
+    "\u01C4 > DZ; \u01C6 > dz; \u01C7 > LJ; \u01C9 > lj; \u01CA > NJ; \u01CC > nj;"
+    "::Any-Latin; ::Latin-ASCII; ::[:Nonspacing Mark:] Remove; ::NFC;";
 
 // Marks the Preferred Name may keep (rule book: "upper or lower case characters with grave,
 // acute, circumflex, diaeresis, ring above").
@@ -58,8 +69,9 @@ const Prototypes& GetPrototypes() {
     auto* p = new Prototypes();
     UErrorCode status = U_ZERO_ERROR;
     UParseError parse_error;
-    p->full.reset(icu::Transliterator::createInstance(
-        icu::UnicodeString::fromUTF8(kFullRules), UTRANS_FORWARD, parse_error, status));
+    p->full.reset(icu::Transliterator::createFromRules(
+        "sevisflow-full-name", icu::UnicodeString::fromUTF8(kFullRules), UTRANS_FORWARD,
+        parse_error, status));
     if (U_FAILURE(status)) p->full.reset();
     p->preferred_keep = PreferredKeepSet();
     if (p->full) {
@@ -97,6 +109,13 @@ std::string Trim(std::string s) {
 }
 
 std::string Transliterate(std::string_view utf8, bool preferred) {
+  // ASCII is left as it is by every step (NFC, Any-Latin, Latin-ASCII): skip ICU, the common
+  // case by far.
+  if (std::all_of(utf8.begin(), utf8.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x80;
+      })) {
+    return std::string(utf8);
+  }
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   UErrorCode status = U_ZERO_ERROR;

@@ -53,6 +53,14 @@ INSTANTIATE_TEST_SUITE_P(
         ConvertCase{"Du\u0161an", "Dusan", "Dusan"},
         // ligature -> two letters
         ConvertCase{"\u00c6sa", "AEsa", "AEsa"},
+        // the SEVIS one-to-two conversions, upper and lower case
+        ConvertCase{"\u00e6r\u00f8", "aero", "aero"},
+        ConvertCase{"\u0152uvre c\u0153ur", "OEuvre coeur", "OEuvre coeur"},
+        ConvertCase{"GRO\u1e9eE", "GROSSE", "GROSSE"},
+        ConvertCase{"\u00deorn \u00fe", "THorn th", "THorn th"},
+        ConvertCase{"\u0132sselmeer \u0133s", "IJsselmeer ijs", "IJsselmeer ijs"},
+        // ASCII passes through untouched (apart from the punctuation rules)
+        ConvertCase{"Mary Ann", "Mary Ann", "Mary Ann"},
         // punctuation: hyphen -> space, apostrophe and period dropped (full only)
         ConvertCase{"O'Neil-Park", "ONeil Park", "O'Neil-Park"},
         ConvertCase{"St. Clair", "St Clair", "St. Clair"},
