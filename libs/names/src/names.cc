@@ -338,6 +338,11 @@ StandardizedNames StandardizeNames(const NameInput& input, std::string_view dumm
   if (input.passport != nullptr) {
     out.passport_name = joined(*input.passport, /*full=*/true);
     append(ValidateName(NameField::kPassport, out.passport_name, false, prefix + "passport"));
+    // The error above keeps the rule book's "exceeds the maximum 39 characters"; the stored
+    // value is cut to what SEVIS takes, as First/Middle/Last are cut to 30.
+    if (CodePointLength(out.passport_name) > kMaxPassportNameLength) {
+      out.passport_name = TruncateCodePoints(out.passport_name, kMaxPassportNameLength);
+    }
   }
   return out;
 }

@@ -176,6 +176,19 @@ TEST(StandardizeNamesTest, TruncatesAfterConversionAndReports) {
   EXPECT_THAT(Codes(out.issues), ElementsAre(kNameTruncated));
 }
 
+TEST(StandardizeNamesTest, LongPassportNameIsReportedAndCutTo39) {
+  v1::PersonName legal = Name("Lee", "Ann", "");
+  // 20 + 1 + 20 = 41 characters once "\u00df" became "ss".
+  v1::PersonName passport = Name("Abcdefghijabcdefghij", "Abcdefghijabcdefgh\u00df", "");
+  NameInput input{&legal, nullptr, &passport};
+  StandardizedNames out = StandardizeNames(input, "");
+  EXPECT_EQ(out.passport_name, "Abcdefghijabcdefghss Abcdefghijabcdefgh");
+  EXPECT_EQ(CodePointLength(out.passport_name), kMaxPassportNameLength);
+  ASSERT_EQ(out.issues.size(), 1u);
+  EXPECT_EQ(out.issues[0].code(), kNameTooLong);
+  EXPECT_EQ(out.issues[0].field(), "names.passport");
+}
+
 TEST(StandardizeNamesTest, BlankLastNameAndMissingLegalRecord) {
   StandardizedNames out = StandardizeNames({nullptr, nullptr, nullptr}, "FNU", "x");
   EXPECT_THAT(Codes(out.issues), ElementsAre(kNameBlank));
