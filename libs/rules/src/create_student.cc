@@ -69,6 +69,23 @@ std::optional<Detection> DetectCreateStudent(const v1::SisPersonSnapshot& snapsh
   issues.RequireCode(setup, "bio.citizenship_country", data.citizenship_country(),
                      {kCountryType}, "Citizenship country");
   data.set_email(Trim(bio.preferred_email()));
+  data.set_phone(Trim(bio.preferred_phone()));
+  data.set_citizenship_status(Trim(bio.citizenship_status()));
+  {
+    // The newest Port of Entry row (as SelectFmVisa picks it) holds the admission number.
+    const v1::PortOfEntry* newest = nullptr;
+    std::optional<common::Date> newest_date;
+    for (const auto& row : snapshot.port_of_entry()) {
+      auto d = internal::DateOf(row.entry_date());
+      if (newest == nullptr || d >= newest_date) {
+        newest = &row;
+        newest_date = d;
+      }
+    }
+    if (newest != nullptr) data.set_admission_number(Trim(newest->admission_number()));
+  }
+  data.set_us_address_explanation_code(Trim(i20->us_address_explanation_code()));
+  data.set_us_address_explanation(i20->us_address_explanation());
   data.set_commuter(i20->commuter());
 
   // IssueReason.
@@ -123,6 +140,7 @@ std::optional<Detection> DetectCreateStudent(const v1::SisPersonSnapshot& snapsh
            "Minor CIP");
   data.set_program_start_date(Trim(i20->from_date()));
   data.set_program_end_date(Trim(i20->to_date()));
+  data.set_initial_session_start_date(Trim(i20->initial_session_start_date()));
   auto start = issues.RequireDate("i20.from_date", data.program_start_date(), "Program start date");
   auto end = issues.RequireDate("i20.to_date", data.program_end_date(), "Program end date");
   if (start && end && *end <= *start) {

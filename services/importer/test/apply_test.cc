@@ -27,6 +27,12 @@ v1::BatchRecord CreateRecord(const std::string& request_id, const std::string& p
   d->set_level_of_education("04");
   d->set_program_start_date("2026-08-20");
   d->set_program_end_date("2030-05-15");
+  d->set_gender("F");
+  d->set_email("p@example.edu");
+  d->set_phone("2175550100");
+  d->set_primary_major("11.0701");
+  d->set_tuition(30000);
+  d->mutable_us_address()->set_city("Springfield");
   return r;
 }
 
@@ -79,6 +85,18 @@ TEST(PlanImport, AcceptedCreateBecomesInitialMasterRecord) {
   EXPECT_EQ(m.level_of_education(), "04");
   EXPECT_EQ(m.program_start_date(), "2026-08-20");
   EXPECT_EQ(m.program_end_date(), "2030-05-15");
+  // Everything the update rules compare is kept, so an accepted create raises no update event.
+  EXPECT_EQ(m.original_program_end_date(), "2030-05-15");
+  EXPECT_EQ(m.gender(), "F");
+  EXPECT_EQ(m.email(), "p@example.edu");
+  EXPECT_EQ(m.phone(), "2175550100");
+  EXPECT_EQ(m.primary_major(), "11.0701");
+  EXPECT_EQ(m.tuition(), 30000);
+  EXPECT_EQ(m.us_address().city(), "Springfield");
+  ASSERT_EQ(m.programs_size(), 1);
+  EXPECT_EQ(m.programs(0).status(), "INITIAL");
+  EXPECT_EQ(m.programs(0).level_of_education(), "04");
+  EXPECT_EQ(m.effective_date(), "2026-03-01");
   EXPECT_EQ(m.last_batch_id(), "SF000000000007");
   EXPECT_EQ(m.last_request_id(), "aaaaaaaaaaaaaaaaaaaa");
   EXPECT_EQ(m.updated_at(), "2026-03-01T10:00:01.000Z");
