@@ -1,12 +1,22 @@
 // The detector against a real Apache Kafka broker and a real redis-server: snapshots (JSON and
 // binary) in, Create Student alerts out, garbage dead-lettered, republished snapshots silent,
-// a SEVIS Master row suppressing Create Student. Synthetic people only.
+// a SEVIS Master row suppressing Create Student; run control stored on sevis.runcontrol and
+// rebuilt into Redis from it; RunAlerts and its 12-hour warning; Registration only once a run
+// control names the current term; emitted keys forgotten when the condition goes; sevisctl
+// alerts run / runctl get|set against the running service; the daily schedule (fake clock)
+// taken by one replica. Synthetic people only.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,13 +30,17 @@
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/redis/client.h"
+#include "sevisflow/rpc/caller.h"
 #include "sevisflow/rpc/client.h"
+#include "sevisflow/rules/detect.h"
 #include "sevisflow/testing/kafka_broker.h"
 #include "sevisflow/testing/ports.h"
+#include "sevisflow/testing/process.h"
 #include "sevisflow/testing/redis_server.h"
 #include "sevisflow/v1/alert.pb.h"
 #include "sevisflow/v1/detector_service.grpc.pb.h"
 #include "sevisflow/v1/master.pb.h"
+#include "sevisflow/v1/run_control.pb.h"
 
 namespace sevisflow {
 namespace {
@@ -101,18 +115,7 @@ class DetectorIntegrationTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    detector::AppConfig config;
-    config.service.kafka_brokers = broker_->bootstrap();
-    config.service.redis_host = redis_server_->host();
-    config.service.redis_port = redis_server_->port();
-    config.service.grpc_listen = "127.0.0.1:0";
-    config.service.metrics_port = 0;
-    config.code_tables = testing::XsdDir() + "/6.55/SEVISTable.xsd";
-    auto app = detector::App::Create(config, clock_);
-    ASSERT_TRUE(app.ok()) << app.status();
-    app_ = std::move(*app);
-    absl::Status started = app_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    StartApp();
 
     kafka::ProducerOptions p;
     p.brokers = broker_->bootstrap();
@@ -126,6 +129,52 @@ class DetectorIntegrationTest : public ::testing::Test {
     auto client = redis::Client::Create(r);
     ASSERT_TRUE(client.ok());
     redis_ = std::move(*client);
+  }
+
+  void StartApp(const std::function<void(detector::AppConfig&)>& tweak = {}) {
+    detector::AppConfig config;
+    config.service.kafka_brokers = broker_->bootstrap();
+    config.service.redis_host = redis_server_->host();
+    config.service.redis_port = redis_server_->port();
+    config.service.grpc_listen = "127.0.0.1:0";
+    config.service.metrics_port = 0;
+    config.code_tables = testing::XsdDir() + "/6.55/SEVISTable.xsd";
+    if (tweak) tweak(config);
+    auto app = detector::App::Create(config, clock_);
+    ASSERT_TRUE(app.ok()) << app.status();
+    app_ = std::move(*app);
+    absl::Status started = app_->Start();
+    ASSERT_TRUE(started.ok()) << started;
+  }
+
+  void RestartApp() {
+    app_->Stop();
+    app_.reset();
+    StartApp();
+  }
+
+  std::unique_ptr<v1::DetectorService::Stub> Stub() {
+    return v1::DetectorService::NewStub(
+        rpc::Dial("127.0.0.1:" + std::to_string(app_->grpc_port())));
+  }
+
+  grpc::Status SetRunControl(const v1::RunControl& rc, const std::string& user,
+                             v1::SetRunControlResponse* response) {
+    grpc::ClientContext ctx;
+    if (!user.empty()) rpc::SetCaller(ctx, user);
+    v1::SetRunControlRequest req;
+    *req.mutable_run_control() = rc;
+    return Stub()->SetRunControl(&ctx, req, response);
+  }
+
+  v1::RunAlertsResponse RunAlerts(const std::string& org) {
+    grpc::ClientContext ctx;
+    v1::RunAlertsRequest req;
+    req.set_org_id(org);
+    v1::RunAlertsResponse resp;
+    grpc::Status status = Stub()->RunAlerts(&ctx, req, &resp);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return resp;
   }
 
   void TearDown() override {
@@ -263,10 +312,21 @@ TEST_F(DetectorIntegrationTest, CreateStudentEndToEnd) {
   // An older version than the stored one is ignored.
   Publish(kafka::kSisPerson, p3.person_id(), Student("SIS9000003", "01", 0).SerializeAsString());
   ASSERT_TRUE(WaitConsumed(kafka::kSisPerson, 10));
-  std::vector<kafka::Message> after = ReadN(*alerts, 2, 5s);
-  ASSERT_EQ(after.size(), 1u);
-  v1::Alert changed;
-  ASSERT_TRUE(changed.ParseFromString(after[0].value));
+  // SIS9000002 may now get update events against its (bare) master row, never Create Student.
+  std::vector<kafka::Message> after = ReadN(*alerts, 100, 5s);
+  std::vector<v1::Alert> creates;
+  for (const auto& m : after) {
+    v1::Alert a;
+    ASSERT_TRUE(a.ParseFromString(m.value));
+    if (a.event_type() == v1::EVENT_TYPE_CREATE_STUDENT) {
+      creates.push_back(a);
+    } else {
+      EXPECT_EQ(a.person_id(), "SIS9000002") << v1::EventType_Name(a.event_type());
+      EXPECT_EQ(a.sevis_id(), "N0000000002");
+    }
+  }
+  ASSERT_EQ(creates.size(), 1u);
+  const v1::Alert& changed = creates[0];
   EXPECT_EQ(changed.person_id(), "SIS9000001");
   EXPECT_NE(changed.alert_id(), by_person["SIS9000001"].alert_id());
   EXPECT_EQ(changed.create_student().tuition(), 25000);
@@ -281,7 +341,10 @@ TEST_F(DetectorIntegrationTest, CreateStudentEndToEnd) {
     v1::ExplainResponse resp;
     ASSERT_TRUE(stub->Explain(&ctx, req, &resp).ok());
     EXPECT_TRUE(resp.found());
-    EXPECT_EQ(resp.alerts_size(), 0);
+    for (const auto& a : resp.alerts()) {
+      EXPECT_NE(a.event_type(), v1::EVENT_TYPE_CREATE_STUDENT);
+      EXPECT_EQ(a.sevis_id(), "N0000000002");
+    }
   }
   {
     grpc::ClientContext ctx;
@@ -308,6 +371,465 @@ TEST_F(DetectorIntegrationTest, CreateStudentEndToEnd) {
   EXPECT_NE(exposed.find("sevisflow_detector_alerts_emitted_total"), std::string::npos);
   EXPECT_NE(exposed.find("sevisflow_detector_dlq_total"), std::string::npos);
   EXPECT_EQ(exposed.find("SIS9000001"), std::string::npos);
+}
+
+
+// ---- Run control, RunAlerts, Registration --------------------------------------------------
+
+// Each test uses its own organisation: Redis and the topics are shared by the whole suite.
+constexpr char kRcOrg[] = "DEF214F54321000";
+constexpr char kRunOrg[] = "GHI214F11111000";
+constexpr char kRegOrg[] = "JKL214F22222000";
+constexpr char kCliOrg[] = "MNO214F33333000";
+
+// "Academic Information Selection" for UNIV1/GRAD: fall 2026 current, as-of 2026-09-01.
+v1::RunControl FallRunControl(const std::string& org) {
+  v1::RunControl rc;
+  rc.set_org_id(org);
+  rc.set_visa_family(v1::VISA_FAMILY_FM);
+  rc.set_validate_cip(false);
+  rc.set_complete_after_days_f(30);
+  rc.set_complete_after_days_m(15);
+  auto* t = rc.add_terms();
+  t->set_institution("UNIV1");
+  t->set_career("GRAD");
+  t->set_current_term("2026FA");
+  t->set_current_term_begin_date("2026-08-20");
+  t->set_current_term_end_date("2026-12-15");
+  t->set_next_term("2027SP");
+  t->set_next_term_begin_date("2027-01-12");
+  t->set_as_of_date("2026-09-01");
+  return rc;
+}
+
+// An F-1 student of `org` enrolled full time (3 x 3 units, status "E") in UNIV1/GRAD 2026FA,
+// as the SIS publishes it (protobuf JSON).
+std::string RegisteredStudentJson(const std::string& person, const std::string& org,
+                                  int version) {
+  return R"({
+  "person_id": ")" + person + R"(", "version": ")" + std::to_string(version) + R"(",
+  "names": [{"name_type": "PRI", "last_name": "Quispe", "first_name": "Rosa"}],
+  "bio": {"birth_date": "2003-04-05", "gender": "F", "birth_city": "Lima",
+          "birth_country": "PE", "citizenship_country": "PE",
+          "preferred_email": "student9@example.edu"},
+  "port_of_entry": [{"immigration_status": "01"}],
+  "addresses": [
+    {"address_type": "LOCL", "address": {"line1": "12 College Ave", "city": "Springfield",
+                                         "state": "IL", "postal_code": "62701"}},
+    {"address_type": "HOME", "address": {"line1": "Av. Siempre Viva 742", "city": "Lima",
+                                         "country": "PE"}}],
+  "i20": [{"effective_date": "2026-01-10", "effective_status": "FORM_STATUS_ACTIVE",
+           "funding_verified": true, "school_code": ")" + org + R"(", "institution": "UNIV1",
+           "career": "GRAD", "academic_program": "CSCI-MS", "issue_reason": "I",
+           "level_of_education": "04", "from_date": "2026-08-20", "to_date": "2028-05-15",
+           "english_proficiency_required": true, "english_proficiency_met": true,
+           "months_in_academic_term": 9, "tuition": "30000", "living_expenses": "15000",
+           "personal_funds": "45000", "min_full_time_units": 9}],
+  "enrollment": [
+    {"institution": "UNIV1", "career": "GRAD", "term": "2026FA", "class_number": "1001",
+     "instruction_mode": "P", "units_taken": 3, "status": "E"},
+    {"institution": "UNIV1", "career": "GRAD", "term": "2026FA", "class_number": "1002",
+     "instruction_mode": "P", "units_taken": 3, "status": "E"},
+    {"institution": "UNIV1", "career": "GRAD", "term": "2026FA", "class_number": "1003",
+     "instruction_mode": "P", "units_taken": 3, "status": "E"}],
+  "plans": [{"sequence": 10, "plan_type": "MAJ", "plan": "CSCI-MS", "cip_code": "11.0701",
+             "active": true}]
+})";
+}
+
+// What SEVIS holds for that student: ACTIVE, values as reported, no registration yet.
+v1::MasterRecord ActiveMaster(const std::string& person, const std::string& org) {
+  v1::MasterRecord m;
+  m.set_org_id(org);
+  m.set_person_id(person);
+  m.set_sevis_id("N0009100001");
+  m.set_visa_family(v1::VISA_FAMILY_FM);
+  m.set_sevis_status(v1::SEVIS_STATUS_ACTIVE);
+  m.set_visa_type("01");
+  m.set_last_name("Quispe");
+  m.set_first_name("Rosa");
+  m.set_birth_date("2003-04-05");
+  m.set_gender("F");
+  m.set_birth_country("PE");
+  m.set_citizenship_country("PE");
+  m.set_email("student9@example.edu");
+  auto* us = m.mutable_us_address();
+  us->set_line1("12 College Ave");
+  us->set_city("Springfield");
+  us->set_state("IL");
+  us->set_postal_code("62701");
+  auto* home = m.mutable_foreign_address();
+  home->set_line1("Av. Siempre Viva 742");
+  home->set_city("Lima");
+  home->set_country("PE");
+  m.set_level_of_education("04");
+  m.set_program_start_date("2026-08-20");
+  m.set_program_end_date("2028-05-15");
+  m.set_original_program_end_date("2028-05-15");
+  m.set_english_proficiency_required(true);
+  m.set_english_proficiency_met(true);
+  m.set_primary_major("11.0701");
+  m.set_secondary_major("00.0000");
+  m.set_minor("00.0000");
+  auto* program = m.add_programs();
+  program->set_status("ACTIVE");
+  program->set_effective_date("2026-01-10");
+  program->set_level_of_education("04");
+  program->set_from_date("2026-08-20");
+  program->set_to_date("2028-05-15");
+  m.set_months_in_academic_term(9);
+  m.set_tuition(30000);
+  m.set_living_expenses(15000);
+  m.set_personal_funds(45000);
+  m.set_registration_term("");  // blank: no Registration reported yet
+  m.set_effective_date("2026-09-01");
+  return m;
+}
+
+// Reads `consumer` until an alert of `person` and `event` arrives (others are skipped).
+std::optional<v1::Alert> WaitForAlert(kafka::Consumer& consumer, const std::string& person,
+                                      v1::EventType event, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto batch = consumer.Poll(100, 500ms);
+    if (!batch.ok()) return std::nullopt;
+    for (const auto& m : *batch) {
+      v1::Alert a;
+      if (a.ParseFromString(m.value) && a.person_id() == person && a.event_type() == event) {
+        return a;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+TEST_F(DetectorIntegrationTest, RunControlIsStoredOnTheTopicAndRebuiltIntoRedis) {
+  auto topic = Reader(kafka::kSevisRunControl);
+  ASSERT_NE(topic, nullptr);
+
+  // Set over gRPC: stamped with the caller and the clock.
+  v1::SetRunControlResponse set;
+  grpc::Status status = SetRunControl(FallRunControl(kRcOrg), "DSO0000001", &set);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(set.run_control().org_id(), kRcOrg);
+  EXPECT_EQ(set.run_control().updated_by(), "DSO0000001");
+  EXPECT_EQ(set.run_control().updated_at().rfind("2026-01-15T", 0), 0u)
+      << set.run_control().updated_at();
+  EXPECT_EQ(set.run_control().terms(0).as_of_date(), "2026-09-01");
+
+  // The record is on sevis.runcontrol, keyed by org, protobuf binary.
+  std::optional<v1::RunControl> on_topic;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!on_topic && std::chrono::steady_clock::now() < deadline) {
+    for (const auto& m : ReadN(*topic, 1, 2s)) {
+      v1::RunControl rc;
+      if (m.key == kRcOrg && rc.ParseFromString(m.value)) on_topic = rc;
+    }
+  }
+  ASSERT_TRUE(on_topic.has_value());
+  EXPECT_EQ(on_topic->SerializeAsString(), set.run_control().SerializeAsString());
+
+  auto get = [&](const std::string& org) {
+    grpc::ClientContext ctx;
+    v1::GetRunControlRequest req;
+    req.set_org_id(org);
+    v1::GetRunControlResponse resp;
+    grpc::Status s = Stub()->GetRunControl(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  };
+  v1::GetRunControlResponse got = get(kRcOrg);
+  EXPECT_TRUE(got.found());
+  EXPECT_EQ(got.run_control().SerializeAsString(), set.run_control().SerializeAsString());
+  EXPECT_FALSE(get("ZZZ214F00000000").found());
+
+  // Without a caller identity: refused.
+  {
+    v1::SetRunControlResponse resp;
+    grpc::Status s = SetRunControl(FallRunControl(kRcOrg), "", &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  }
+  // Invalid: refused with the field named, and nothing stored.
+  {
+    v1::RunControl bad = FallRunControl("PQR214F44444000");
+    bad.set_complete_after_days_f(61);  // "The number can be between 0 and 60."
+    v1::SetRunControlResponse resp;
+    grpc::Status s = SetRunControl(bad, "DSO0000001", &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(s.error_message().find("complete_after_days_f"), std::string::npos)
+        << s.error_message();
+    EXPECT_FALSE(get("PQR214F44444000").found());
+  }
+  {
+    v1::RunControl bad = FallRunControl("");
+    v1::SetRunControlResponse resp;
+    grpc::Status s = SetRunControl(bad, "DSO0000001", &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(s.error_message().find("org_id"), std::string::npos) << s.error_message();
+  }
+
+  // Redis is a view: delete it, restart, and the detector rebuilds it from the topic.
+  ASSERT_TRUE(redis_->Del({detector::RunControlKey(kRcOrg)}).ok());
+  RestartApp();
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] {
+        auto v = redis_->Get(detector::RunControlKey(kRcOrg));
+        return v.ok() && v->has_value();
+      },
+      60s));
+  got = get(kRcOrg);
+  EXPECT_TRUE(got.found());
+  EXPECT_EQ(got.run_control().SerializeAsString(), set.run_control().SerializeAsString());
+}
+
+TEST_F(DetectorIntegrationTest, RunAlertsTwiceWithinTwelveHoursWarns) {
+  const v1::SisPersonSnapshot p = [] {
+    v1::SisPersonSnapshot s = Student("SIS9200001", "01", 1);
+    s.mutable_i20(0)->set_school_code(kRunOrg);
+    return s;
+  }();
+  Publish(kafka::kSisPerson, p.person_id(), p.SerializeAsString());
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] {
+        auto v = redis_->Get(detector::SnapshotKey(p.person_id()));
+        return v.ok() && v->has_value();
+      },
+      60s));
+
+  v1::RunAlertsResponse first = RunAlerts(kRunOrg);
+  EXPECT_EQ(first.persons(), 1);
+  EXPECT_EQ(first.warning(), "");
+  EXPECT_EQ(first.previous_run_at(), "");
+  auto stored = redis_->Get(detector::LastRunKey(kRunOrg));
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ(stored->value().rfind("2026-01-15T", 0), 0u) << stored->value();
+
+  clock_.Advance(std::chrono::hours(11));
+  v1::RunAlertsResponse second = RunAlerts(kRunOrg);
+  EXPECT_EQ(second.persons(), 1);
+  EXPECT_EQ(second.previous_run_at(), stored->value());
+  EXPECT_NE(second.warning().find(kRunOrg), std::string::npos) << second.warning();
+  EXPECT_NE(second.warning().find("less than 12 hours ago"), std::string::npos)
+      << second.warning();
+  EXPECT_NE(second.warning().find(stored->value()), std::string::npos) << second.warning();
+
+  // Another organisation's run is not this one's.
+  EXPECT_EQ(RunAlerts("STU214F55555000").warning(), "");
+
+  clock_.Advance(std::chrono::hours(12));
+  v1::RunAlertsResponse third = RunAlerts(kRunOrg);
+  EXPECT_EQ(third.warning(), "");
+  EXPECT_FALSE(third.previous_run_at().empty());
+
+  const std::string exposed = app_->metrics().Expose();
+  EXPECT_NE(exposed.find("sevisflow_detector_runs_total{trigger=\"request\"}"), std::string::npos)
+      << exposed;
+  EXPECT_NE(exposed.find(std::string("sevisflow_detector_last_run_timestamp_seconds{org=\"") +
+                         kRunOrg + "\"}"),
+            std::string::npos);
+  EXPECT_EQ(exposed.find("SIS9200001"), std::string::npos);
+}
+
+TEST_F(DetectorIntegrationTest, RegistrationOnlyOnceTheRunControlIsSetAndAgainWhenItComesBack) {
+  // Inside the fall term, after its as-of date.
+  clock_.Set(std::chrono::sys_days{std::chrono::year{2026} / 10 / 1} + std::chrono::hours(9));
+  const std::string person = "SIS9300001";
+  auto alerts = Reader(kafka::kSevisAlerts);
+  ASSERT_NE(alerts, nullptr);
+  const double masters_before = Consumed(kafka::kSevisMaster);
+  const double snapshots_before = Consumed(kafka::kSisPerson);
+
+  const v1::MasterRecord master = ActiveMaster(person, kRegOrg);
+  Publish(kafka::kSevisMaster, std::string(kRegOrg) + "/" + person, master.SerializeAsString());
+  ASSERT_TRUE(WaitConsumed(kafka::kSevisMaster, masters_before + 1));
+  Publish(kafka::kSisPerson, person, RegisteredStudentJson(person, kRegOrg, 1));
+  ASSERT_TRUE(WaitConsumed(kafka::kSisPerson, snapshots_before + 1));
+
+  // No run control for the school: Registration cannot fire (no current term).
+  RunAlerts(kRegOrg);
+  EXPECT_FALSE(WaitForAlert(*alerts, person, v1::EVENT_TYPE_REGISTRATION, 3s).has_value());
+
+  v1::SetRunControlResponse set;
+  grpc::Status status = SetRunControl(FallRunControl(kRegOrg), "DSO0000001", &set);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::RunAlertsResponse run = RunAlerts(kRegOrg);
+  EXPECT_EQ(run.persons(), 1);
+  EXPECT_GE(run.alerts(), 1);
+  std::optional<v1::Alert> registration =
+      WaitForAlert(*alerts, person, v1::EVENT_TYPE_REGISTRATION, 30s);
+  ASSERT_TRUE(registration.has_value());
+  EXPECT_EQ(registration->org_id(), kRegOrg);
+  EXPECT_EQ(registration->sevis_id(), "N0009100001");
+  EXPECT_EQ(registration->registration().term(), "2026FA");
+
+  // Nothing new on a second run: the same alert is still open.
+  EXPECT_EQ(RunAlerts(kRegOrg).alerts(), 0);
+  const std::string field = rules::EmittedKey(kRegOrg, v1::EVENT_TYPE_REGISTRATION, "");
+  auto emitted = redis_->HGetAll(detector::EmittedKey(person));
+  ASSERT_TRUE(emitted.ok());
+  ASSERT_EQ(emitted->count(field), 1u);
+  EXPECT_EQ(emitted->at(field), registration->alert_id());
+
+  // SEVIS accepted the registration: the condition is gone, the emitted key is forgotten.
+  v1::MasterRecord registered = master;
+  registered.set_registration_term("2026FA");
+  Publish(kafka::kSevisMaster, std::string(kRegOrg) + "/" + person,
+          registered.SerializeAsString());
+  ASSERT_TRUE(WaitConsumed(kafka::kSevisMaster, masters_before + 2));
+  RunAlerts(kRegOrg);
+  emitted = redis_->HGetAll(detector::EmittedKey(person));
+  ASSERT_TRUE(emitted.ok());
+  EXPECT_EQ(emitted->count(field), 0u);
+
+  // The condition comes back (e.g. SEVIS's record was corrected): the alert is emitted again.
+  Publish(kafka::kSevisMaster, std::string(kRegOrg) + "/" + person, master.SerializeAsString());
+  ASSERT_TRUE(WaitConsumed(kafka::kSevisMaster, masters_before + 3));
+  EXPECT_GE(RunAlerts(kRegOrg).alerts(), 1);
+  std::optional<v1::Alert> again = WaitForAlert(*alerts, person, v1::EVENT_TYPE_REGISTRATION, 30s);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->alert_id(), registration->alert_id());
+
+  // The manual-event check reads the same stored person; an unknown person is NOT_FOUND.
+  {
+    grpc::ClientContext ctx;
+    v1::CheckManualEventRequest req;
+    req.set_person_id(person);
+    req.set_org_id(kRegOrg);
+    req.set_event_type(v1::EVENT_TYPE_REPRINT);
+    v1::CheckManualEventResponse resp;
+    grpc::Status s = Stub()->CheckManualEvent(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::CheckManualEventRequest req;
+    req.set_person_id("SIS9399999");
+    req.set_org_id(kRegOrg);
+    req.set_event_type(v1::EVENT_TYPE_REPRINT);
+    v1::CheckManualEventResponse resp;
+    EXPECT_EQ(Stub()->CheckManualEvent(&ctx, req, &resp).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+}
+
+// Runs sevisctl with `args`; returns the exit code and fills stdout / stderr.
+int Sevisctl(const std::string& args, std::string* out, std::string* err) {
+  static int n = 0;
+  const std::string dir = testing::ScratchDir("detector-sevisctl-" + std::to_string(++n));
+  const std::string command = std::string(SEVISFLOW_BINARY_DIR) + "/tools/sevisctl/sevisctl " +
+                              args + " >" + dir + "/out 2>" + dir + "/err";
+  const int rc = std::system(command.c_str());
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  *out = slurp(dir + "/out");
+  *err = slurp(dir + "/err");
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+std::string WriteScratch(const std::string& name, const std::string& text) {
+  const std::string path = testing::ScratchDir("detector-sevisctl-files") + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST_F(DetectorIntegrationTest, SevisctlRunControlAndAlertsRun) {
+  const std::string addr = "--detector 127.0.0.1:" + std::to_string(app_->grpc_port());
+  std::string out, err;
+
+  std::string json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(FallRunControl(kCliOrg), &json).ok());
+  const std::string good = WriteScratch("good.json", json);
+  EXPECT_EQ(Sevisctl("runctl set --file " + good + " --user DSO0000002 " + addr, &out, &err), 0)
+      << err;
+  EXPECT_NE(out.find("\"updated_by\": \"DSO0000002\""), std::string::npos) << out;
+
+  EXPECT_EQ(Sevisctl("runctl get " + std::string(kCliOrg) + " " + addr, &out, &err), 0) << err;
+  v1::RunControl printed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out, &printed).ok()) << out;
+  EXPECT_EQ(printed.org_id(), kCliOrg);
+  EXPECT_EQ(printed.terms(0).current_term(), "2026FA");
+  EXPECT_NE(Sevisctl("runctl get ZZZ214F00000001 " + addr, &out, &err), 0);
+
+  // A file that is not a RunControl: refused before any call, naming the file.
+  const std::string broken = WriteScratch("broken.json", "{\"org_id\": \"X\", \"terms\": [");
+  EXPECT_EQ(Sevisctl("runctl set --file " + broken + " --user DSO0000002 " + addr, &out, &err), 2);
+  EXPECT_NE(err.find(broken), std::string::npos) << err;
+  const std::string typo = WriteScratch("typo.json", "{\"org_id\": \"X\", \"as_of\": \"1\"}");
+  EXPECT_EQ(Sevisctl("runctl set --file " + typo + " --user DSO0000002 " + addr, &out, &err), 2);
+  EXPECT_NE(err.find(typo), std::string::npos) << err;
+
+  // The server's validation error is printed and the exit code is non-zero.
+  v1::RunControl invalid = FallRunControl(kCliOrg);
+  invalid.set_complete_after_days_m(31);  // "The number can be between 0 and 30."
+  json.clear();  // MessageToJsonString appends
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(invalid, &json).ok());
+  const std::string bad = WriteScratch("bad.json", json);
+  EXPECT_NE(Sevisctl("runctl set --file " + bad + " --user DSO0000002 " + addr, &out, &err), 0);
+  EXPECT_NE(err.find("complete_after_days_m"), std::string::npos) << err;
+
+  // alerts run: persons and alerts on stdout; the second run's warning on stderr.
+  EXPECT_EQ(Sevisctl("alerts run " + std::string(kCliOrg) + " " + addr, &out, &err), 0) << err;
+  EXPECT_NE(out.find("persons\t0"), std::string::npos) << out;
+  EXPECT_NE(out.find("alerts\t0"), std::string::npos) << out;
+  EXPECT_EQ(err.find("warning"), std::string::npos) << err;
+  EXPECT_EQ(Sevisctl("alerts run " + std::string(kCliOrg) + " " + addr, &out, &err), 0) << err;
+  EXPECT_NE(err.find("warning: the SEVIS Alerts process ran for " + std::string(kCliOrg)),
+            std::string::npos)
+      << err;
+}
+
+TEST_F(DetectorIntegrationTest, DailyScheduleRunsEveryOrgOnceADayOnOneReplica) {
+  constexpr char kSchedOrg[] = "VWX214F66666000";
+  // 2026-01-15 00:00 now; the run is due at 06:00 UTC. The default app has no schedule.
+  app_->Stop();
+  app_.reset();
+  StartApp([](detector::AppConfig& c) {
+    c.daily_at = std::chrono::minutes(6 * 60);
+    c.schedule_tick = 20ms;
+  });
+  v1::SisPersonSnapshot p = Student("SIS9400001", "01", 1);
+  p.mutable_i20(0)->set_school_code(kSchedOrg);
+  Publish(kafka::kSisPerson, p.person_id(), p.SerializeAsString());
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] {
+        auto v = redis_->Get(detector::SnapshotKey(p.person_id()));
+        return v.ok() && v->has_value();
+      },
+      60s));
+  auto runs = [&] {
+    return app_->metrics()
+        .GetCounter("sevisflow_detector_runs_total", "SEVIS Alerts runs completed",
+                    {{"trigger", "schedule"}})
+        .Value();
+  };
+  const std::string guard = detector::ScheduledRunKey(*common::Date::Parse("2026-01-15"));
+  ASSERT_TRUE(redis_->Del({guard}).ok());
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(runs(), 0);
+
+  clock_.Set(std::chrono::sys_days{std::chrono::year{2026} / 1 / 15} + std::chrono::hours(6));
+  ASSERT_TRUE(testing::WaitUntil([&] { return runs() >= 1; }, 60s));
+  auto taken = redis_->Get(guard);
+  ASSERT_TRUE(taken.ok());
+  EXPECT_TRUE(taken->has_value());
+  // Every org met was recorded.
+  auto last = redis_->Get(detector::LastRunKey(kSchedOrg));
+  ASSERT_TRUE(last.ok());
+  ASSERT_TRUE(last->has_value());
+  EXPECT_EQ(**last, "2026-01-15T06:00:00.000Z");
+
+  // Another replica due at the same time finds the day taken.
+  auto second = app_->detector().RunScheduled(
+      std::chrono::sys_days{std::chrono::year{2026} / 1 / 15} + std::chrono::hours(6));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_FALSE(second->has_value());
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(runs(), 1);
 }
 
 }  // namespace

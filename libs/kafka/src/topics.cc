@@ -51,6 +51,7 @@ std::vector<TopicSpec> DefaultTopics(int partitions) {
   topics.back().configs["max.message.bytes"] = kLargeMessageBytes;
   topics.push_back(Compacted(kSevisMaster, partitions));
   topics.push_back(Retained(kSevisOutcomes, partitions, kFourteenDaysMs));
+  topics.push_back(Compacted(kSevisRunControl, partitions));
   return topics;
 }
 

@@ -15,13 +15,15 @@ TEST(TopicsTest, CatalogueHasEveryTopicOnceWithRequestedPartitions) {
     EXPECT_EQ(t.partitions, 6) << t.name;
   }
   EXPECT_EQ(names, (std::set<std::string>{kSisPerson, kSisPersonDlq, kSevisAlerts,
-                                          kSevisAlertsDlq, kSevisBatches, kSevisBatchesDlq, kSevisResults,
-                                          kSevisResultsDlq, kSevisMaster, kSevisOutcomes}));
+                                          kSevisAlertsDlq, kSevisBatches, kSevisBatchesDlq,
+                                          kSevisResults, kSevisResultsDlq, kSevisMaster,
+                                          kSevisOutcomes, kSevisRunControl}));
 }
 
 TEST(TopicsTest, CompactedTopicsAreTheLatestStateTopicsAndHaveNoRetention) {
   for (const TopicSpec& t : DefaultTopics(3)) {
-    bool should_compact = t.name == kSisPerson || t.name == kSevisMaster;
+    bool should_compact =
+        t.name == kSisPerson || t.name == kSevisMaster || t.name == kSevisRunControl;
     EXPECT_EQ(t.compacted, should_compact) << t.name;
     if (should_compact) {
       EXPECT_EQ(t.configs.at("cleanup.policy"), "compact") << t.name;

@@ -1,13 +1,15 @@
 #include "services/detector/src/app.h"
 
+#include <algorithm>
 #include <chrono>
 
+#include "services/detector/src/cip_table.h"
+#include "services/detector/src/grpc_service.h"
 #include "sevisflow/kafka/consumer.h"
 #include "sevisflow/kafka/dlq.h"
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/rpc/server.h"
-#include "sevisflow/rpc/status.h"
 #include "sevisflow/service/runtime.h"
 #include "sevisflow/v1/detector_service.grpc.pb.h"
 
@@ -38,47 +40,38 @@ absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& r) {
   s.foreign_address_type = r.String("detector.setup.foreign_address_type", s.foreign_address_type);
   s.major_plan_types = r.StringList("detector.setup.major_plan_types", s.major_plan_types);
   s.minor_plan_types = r.StringList("detector.setup.minor_plan_types", s.minor_plan_types);
+  s.online_instruction_modes =
+      r.StringList("detector.setup.online_instruction_modes", s.online_instruction_modes);
   if (s.legal_name_type.empty()) {
     r.AddError("detector.setup.legal_name_type", "must not be empty");
   }
   if (s.major_plan_types.empty()) {
     r.AddError("detector.setup.major_plan_types", "at least one plan type is required");
   }
+  for (const std::string& mode : s.online_instruction_modes) {
+    if (mode.empty()) {
+      r.AddError("detector.setup.online_instruction_modes", "an empty instruction mode");
+    }
+  }
+  c.cip_table_file = r.String("detector.setup.cip_table_file", "");
+  if (!c.cip_table_file.empty()) {
+    absl::StatusOr<std::map<std::string, std::string>> table = LoadCipTable(c.cip_table_file);
+    if (table.ok()) {
+      s.cip_table = std::make_shared<const std::map<std::string, std::string>>(std::move(*table));
+    } else {
+      r.AddError("detector.setup.cip_table_file", std::string(table.status().message()));
+    }
+  }
+  const std::string daily_at = r.String("detector.schedule.daily_at", "");
+  absl::StatusOr<std::optional<std::chrono::minutes>> at = ParseDailyAt(daily_at);
+  if (at.ok()) {
+    c.daily_at = *at;
+  } else {
+    r.AddError("detector.schedule.daily_at", std::string(at.status().message()));
+  }
   if (absl::Status st = r.Finish(); !st.ok()) return st;
   return c;
 }
-
-// gRPC DetectorService over the Detector.
-class DetectorServiceImpl final : public v1::DetectorService::Service {
- public:
-  explicit DetectorServiceImpl(Detector& detector) : detector_(detector) {}
-
-  grpc::Status RunAlerts(grpc::ServerContext*, const v1::RunAlertsRequest* request,
-                     v1::RunAlertsResponse* response) override {
-    absl::StatusOr<SweepResult> result = detector_.Sweep(request->org_id());
-    if (!result.ok()) return rpc::ToGrpcStatus(result.status());
-    response->set_persons(result->persons);
-    response->set_alerts(result->alerts);
-    return grpc::Status::OK;
-  }
-
-  grpc::Status Explain(grpc::ServerContext*, const v1::ExplainRequest* request,
-                       v1::ExplainResponse* response) override {
-    if (request->person_id().empty()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "person_id is required");
-    }
-    auto alerts = detector_.Explain(request->person_id());
-    if (!alerts.ok()) return rpc::ToGrpcStatus(alerts.status());
-    response->set_found(alerts->has_value());
-    if (alerts->has_value()) {
-      for (auto& a : **alerts) *response->add_alerts() = std::move(a);
-    }
-    return grpc::Status::OK;
-  }
-
- private:
-  Detector& detector_;
-};
 
 App::App(AppConfig config, const common::Clock& clock)
     : config_(std::move(config)), clock_(clock) {}
@@ -113,7 +106,7 @@ absl::Status App::Start() {
   publisher_ = std::make_unique<KafkaPublisher>(*producer_);
   detector_ = std::make_unique<Detector>(config_.setup, *redis_, *publisher_, clock_, metrics_);
 
-  // Both consumers identify as "sevisflow-detector"; the master view has its own group.
+  // Every consumer identifies as "sevisflow-detector"; each view has its own group.
   auto snapshots = service::MakeConsumer(config_.service, kSnapshotGroup, {kafka::kSisPerson},
                                          metrics_, "sevisflow-detector");
   if (!snapshots.ok()) return snapshots.status();
@@ -122,8 +115,29 @@ absl::Status App::Start() {
                                        metrics_, "sevisflow-detector");
   if (!masters.ok()) return masters.status();
   master_consumer_ = std::move(*masters);
-  master_thread_ = std::thread([this] { ConsumeLoop(*master_consumer_, true); });
-  snapshot_thread_ = std::thread([this] { ConsumeLoop(*snapshot_consumer_, false); });
+  auto run_controls = service::MakeConsumer(config_.service, kRunControlGroup,
+                                            {kafka::kSevisRunControl}, metrics_,
+                                            "sevisflow-detector");
+  if (!run_controls.ok()) return run_controls.status();
+  run_control_consumer_ = std::move(*run_controls);
+  run_control_thread_ =
+      std::thread([this] { ConsumeLoop(*run_control_consumer_, Input::kRunControl); });
+  master_thread_ = std::thread([this] { ConsumeLoop(*master_consumer_, Input::kMaster); });
+  snapshot_thread_ = std::thread([this] {
+    // Snapshots evaluated before the run control view is rebuilt would miss the events that
+    // read it (Registration, Auth Drop Below FC, Status - Complete by dates).
+    WaitForRunControlView();
+    ConsumeLoop(*snapshot_consumer_, Input::kSnapshot);
+  });
+
+  if (config_.daily_at) {
+    scheduler_ = std::make_unique<DailyScheduler>(
+        clock_, *config_.daily_at, [this](common::TimePoint due) { return ScheduledRun(due); },
+        config_.schedule_tick);
+    scheduler_->Start();
+    Log()->info("daily SEVIS Alerts run scheduled, next at {}",
+                common::FormatRfc3339(scheduler_->next_due()));
+  }
 
   service_ = std::make_unique<DetectorServiceImpl>(*detector_);
   rpc::ServerOptions server_options;
@@ -138,7 +152,50 @@ absl::Status App::Start() {
   return absl::OkStatus();
 }
 
-void App::ConsumeLoop(kafka::Consumer& consumer, bool master) {
+bool App::ScheduledRun(common::TimePoint due) {
+  absl::StatusOr<std::optional<RunAlertsResult>> result = detector_->RunScheduled(due);
+  if (!result.ok()) {
+    Log()->error("scheduled run due {} failed: {}", common::FormatRfc3339(due),
+                 std::string(result.status().message()));
+    return false;
+  }
+  return true;
+}
+
+absl::Status App::Handle(const kafka::Message& message, Input input) {
+  switch (input) {
+    case Input::kSnapshot:
+      return detector_->HandleSnapshotMessage(message);
+    case Input::kMaster:
+      return detector_->HandleMasterMessage(message);
+    case Input::kRunControl:
+      return detector_->HandleRunControlMessage(message);
+  }
+  return absl::InternalError("unknown input");
+}
+
+bool App::RunControlCaughtUp(kafka::Consumer& consumer) const {
+  const auto assignment = consumer.Assignment();
+  if (assignment.empty()) return false;
+  const std::vector<kafka::PartitionLag> lags = consumer.Lag();
+  if (lags.size() < assignment.size()) return false;  // a watermark not known yet
+  return std::all_of(lags.begin(), lags.end(),
+                     [](const kafka::PartitionLag& l) { return l.lag == 0; });
+}
+
+void App::WaitForRunControlView() {
+  std::unique_lock lock(ready_mu_);
+  const bool ready = ready_cv_.wait_for(lock, config_.run_control_catch_up, [this] {
+    return run_control_ready_ || stopping_.load();
+  });
+  if (!ready) {
+    // Another replica may hold every partition; the view is shared, so go on.
+    Log()->info("run control view not confirmed current after {} ms; consuming snapshots",
+                config_.run_control_catch_up.count());
+  }
+}
+
+void App::ConsumeLoop(kafka::Consumer& consumer, Input input) {
   auto backoff = std::chrono::milliseconds(100);
   while (!stopping_.load()) {
     absl::StatusOr<std::vector<kafka::Message>> batch =
@@ -151,8 +208,7 @@ void App::ConsumeLoop(kafka::Consumer& consumer, bool master) {
     for (const kafka::Message& message : *batch) {
       bool done = false;
       while (!done && !stopping_.load()) {
-        absl::Status s = master ? detector_->HandleMasterMessage(message)
-                                : detector_->HandleSnapshotMessage(message);
+        absl::Status s = Handle(message, input);
         if (s.ok()) {
           done = true;
           backoff = std::chrono::milliseconds(100);
@@ -164,9 +220,19 @@ void App::ConsumeLoop(kafka::Consumer& consumer, bool master) {
         backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
       }
       if (!done) break;  // stopping: the record is replayed after restart
+      // sevis.runcontrol offsets are never stored: the next start reads the topic again.
+      if (input == Input::kRunControl) continue;
       if (absl::Status s = consumer.Store(message); !s.ok()) {
         Log()->info("{}: offset not stored ({})", kafka::SourceOf(message),
                     std::string(s.message()));
+      }
+    }
+    if (input == Input::kRunControl && RunControlCaughtUp(consumer)) {
+      std::lock_guard lock(ready_mu_);
+      if (!run_control_ready_) {
+        run_control_ready_ = true;
+        ready_cv_.notify_all();
+        Log()->info("run control view caught up with {}", kafka::kSevisRunControl);
       }
     }
   }
@@ -179,10 +245,18 @@ void App::Stop() {
     return;
   }
   stopped_ = true;
+  // A run in progress stops at the next person; what it published stays published.
+  if (detector_) detector_->Cancel();
+  if (scheduler_) scheduler_->Stop();
   if (server_) server_->Shutdown();
-  stopping_.store(true);
+  {
+    std::lock_guard lock(ready_mu_);
+    stopping_.store(true);
+  }
+  ready_cv_.notify_all();
   if (snapshot_thread_.joinable()) snapshot_thread_.join();
   if (master_thread_.joinable()) master_thread_.join();
+  if (run_control_thread_.joinable()) run_control_thread_.join();
   if (producer_) (void)producer_->Flush(std::chrono::seconds(10));
   if (metrics_server_) metrics_server_->Stop();
   Log()->info("detector stopped");

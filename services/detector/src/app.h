@@ -1,16 +1,22 @@
 #pragma once
 // Composition root of the detector: config → logging → metrics server → Redis → Kafka →
-// Detector → gRPC; stops in reverse (gRPC NOT_SERVING, stop consuming, finish the record in
-// hand, commit stored offsets, close).
+// Detector → consumers → daily schedule → gRPC; stops in reverse (runs cancelled, schedule
+// stopped, gRPC NOT_SERVING, stop consuming, finish the record in hand, commit stored offsets,
+// close).
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "services/detector/src/detector.h"
+#include "services/detector/src/schedule.h"
 #include "sevisflow/common/clock.h"
 #include "sevisflow/common/config.h"
 #include "sevisflow/common/logging.h"
@@ -32,6 +38,9 @@ namespace sevisflow::detector {
 
 inline constexpr char kSnapshotGroup[] = "sevisflow-detector";
 inline constexpr char kMasterGroup[] = "sevisflow-detector-master";
+// Never commits: every start reads the whole (compacted, small) sevis.runcontrol topic again,
+// so a lost or fresh Redis view is rebuilt from Kafka.
+inline constexpr char kRunControlGroup[] = "sevisflow-detector-runcontrol";
 
 struct AppConfig {
   // Common keys (kafka.*, redis.*, grpc.listen, metrics.*, log.*, xsd_dir); the detector's
@@ -40,7 +49,15 @@ struct AppConfig {
   // SEVISTable.xsd used to validate codes (service.xsd_dir + "/6.55/SEVISTable.xsd");
   // "" = formats only.
   std::string code_tables;
-  rules::Setup setup;  // detector.setup.*
+  rules::Setup setup;  // detector.setup.* (cip_table loaded from detector.setup.cip_table_file)
+  std::string cip_table_file;
+  // detector.schedule.daily_at ("HH:MM" UTC): RunAlerts("") once a day; nullopt = off.
+  std::optional<std::chrono::minutes> daily_at;
+  // Not config keys (tests shorten them): how often the schedule reads the clock, and how long
+  // the snapshot consumer waits at start-up for the run control view to catch up with
+  // sevis.runcontrol before it evaluates anything.
+  std::chrono::milliseconds schedule_tick{2000};
+  std::chrono::milliseconds run_control_catch_up{15000};
 };
 
 // Reads every key the detector knows, then Finish(): unknown keys and bad values are errors
@@ -68,8 +85,16 @@ class App {
 
  private:
   App(AppConfig config, const common::Clock& clock);
-  // Poll → handle (retried until durable or stopping) → Store; closes the consumer at the end.
-  void ConsumeLoop(kafka::Consumer& consumer, bool master);
+  enum class Input { kSnapshot, kMaster, kRunControl };
+  // Poll → handle (retried until durable or stopping) → Store (not for kRunControl); closes the
+  // consumer at the end.
+  void ConsumeLoop(kafka::Consumer& consumer, Input input);
+  absl::Status Handle(const kafka::Message& message, Input input);
+  // True once every partition of sevis.runcontrol assigned here has been read to its end.
+  bool RunControlCaughtUp(kafka::Consumer& consumer) const;
+  // Blocks until the run control view caught up, run_control_catch_up passed, or stopping.
+  void WaitForRunControlView();
+  bool ScheduledRun(common::TimePoint due);
 
   AppConfig config_;
   const common::Clock& clock_;
@@ -80,11 +105,17 @@ class App {
   std::unique_ptr<Publisher> publisher_;
   std::unique_ptr<kafka::Consumer> snapshot_consumer_;
   std::unique_ptr<kafka::Consumer> master_consumer_;
+  std::unique_ptr<kafka::Consumer> run_control_consumer_;
   std::unique_ptr<Detector> detector_;
   std::unique_ptr<DetectorServiceImpl> service_;
   std::unique_ptr<rpc::ServerRunner> server_;
   std::thread snapshot_thread_;
   std::thread master_thread_;
+  std::thread run_control_thread_;
+  std::unique_ptr<DailyScheduler> scheduler_;
+  std::mutex ready_mu_;
+  std::condition_variable ready_cv_;
+  bool run_control_ready_ = false;
   std::atomic<bool> stopping_{false};
   bool started_ = false;
   bool stopped_ = false;

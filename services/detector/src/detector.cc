@@ -4,12 +4,18 @@
 
 #include <cctype>
 #include <chrono>
+#include <functional>
 #include <map>
+#include <set>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "sevisflow/common/logging.h"
 #include "sevisflow/kafka/dlq.h"
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
+#include "sevisflow/rules/run_control.h"
 #include "sevisflow/v1/master.pb.h"
 
 namespace sevisflow::detector {
@@ -24,6 +30,39 @@ std::optional<v1::MasterRecord> ParseMaster(const std::string& bytes) {
   v1::MasterRecord record;
   if (!record.ParseFromString(bytes)) return std::nullopt;
   return record;
+}
+
+// HDEL of each (field, id) pair of ARGV only while the field still holds that id: an
+// evaluation running at the same time may just have emitted a newer alert for the field.
+constexpr char kForgetScript[] = R"lua(
+local n = 0
+for i = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+    n = n + redis.call('HDEL', KEYS[1], ARGV[i])
+  end
+end
+return n
+)lua";
+
+const char* TriggerLabel(RunTrigger trigger) {
+  return trigger == RunTrigger::kSchedule ? "schedule" : "request";
+}
+
+std::optional<common::TimePoint> ParseRfc3339(const std::string& text) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) return std::nullopt;
+  return std::chrono::time_point_cast<common::TimePoint::duration>(absl::ToChronoTime(t));
+}
+
+// The school codes of a snapshot's I-20 rows, as the rules read them (trimmed).
+std::set<std::string> SchoolCodes(const v1::SisPersonSnapshot& snapshot) {
+  std::set<std::string> orgs;
+  for (const auto& i20 : snapshot.i20()) {
+    std::string org(absl::StripAsciiWhitespace(i20.school_code()));
+    if (!org.empty()) orgs.insert(std::move(org));
+  }
+  return orgs;
 }
 
 }  // namespace
@@ -47,7 +86,8 @@ absl::StatusOr<v1::SisPersonSnapshot> ParseSnapshot(std::string_view payload) {
     }
     return snapshot;
   }
-  if (payload.empty() || !snapshot.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+  if (payload.empty() ||
+      !snapshot.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return absl::InvalidArgumentError("not a SisPersonSnapshot in protobuf binary");
   }
   return snapshot;
@@ -60,6 +100,33 @@ std::string MasterKey(std::string_view org, std::string_view person) {
 }
 std::string MasterOrgsKey(std::string_view person) {
   return "sf:master-orgs:" + std::string(person);
+}
+std::string RunControlKey(std::string_view org) { return "sf:runctl:" + std::string(org); }
+std::string LastRunKey(std::string_view org) { return "sf:lastrun:" + std::string(org); }
+std::string ScheduledRunKey(const common::Date& day) {
+  return "sf:scheduled-run:" + day.ToString();
+}
+
+std::vector<std::pair<std::string, std::string>> StaleEmittedKeys(
+    const std::map<std::string, std::string>& emitted,
+    const std::vector<rules::Detection>& detections, std::string_view org) {
+  std::set<std::string_view> current;
+  for (const rules::Detection& d : detections) current.insert(d.emitted_key);
+  const std::string prefix = std::string(org) + "|";
+  std::vector<std::pair<std::string, std::string>> stale;
+  for (const auto& [field, alert_id] : emitted) {
+    if (!org.empty() && field.compare(0, prefix.size(), prefix) != 0) continue;
+    if (current.count(field) == 0) stale.emplace_back(field, alert_id);
+  }
+  return stale;
+}
+
+std::string RecentRunWarning(std::string_view org, common::TimePoint previous,
+                             common::TimePoint now) {
+  // A previous run "in the future" (clocks of two replicas apart) counts as recent.
+  if (now - previous >= kRecentRunWindow) return "";
+  return "the SEVIS Alerts process ran for " + std::string(org) + " at " +
+         common::FormatRfc3339(previous) + ", less than 12 hours ago";
 }
 
 Detector::Detector(rules::Setup setup, redis::Client& redis, Publisher& publisher,
@@ -85,6 +152,10 @@ absl::Status Detector::DeadLetter(const kafka::Message& message, const std::stri
   return absl::OkStatus();
 }
 
+std::mutex& Detector::PersonLock(const std::string& person) {
+  return person_locks_[std::hash<std::string>{}(person) % person_locks_.size()];
+}
+
 absl::Status Detector::HandleSnapshotMessage(const kafka::Message& message) {
   metrics_
       .GetCounter("sevisflow_detector_messages_consumed_total", "Records consumed",
@@ -103,6 +174,7 @@ absl::Status Detector::HandleSnapshotMessage(const kafka::Message& message) {
     return DeadLetter(message, "record key differs from person_id", "key_mismatch");
   }
   const std::string ref = common::PersonRef(snapshot.person_id());
+  std::lock_guard person_lock(PersonLock(snapshot.person_id()));
 
   // Latest snapshot per person; an older version is ignored (a replay or a late publisher).
   absl::StatusOr<std::optional<std::string>> stored = redis_.Get(SnapshotKey(snapshot.person_id()));
@@ -123,9 +195,11 @@ absl::Status Detector::HandleSnapshotMessage(const kafka::Message& message) {
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<std::vector<rules::Detection>> detections = Evaluate(snapshot);
+  RunControlCache run_controls;
+  absl::StatusOr<std::vector<rules::Detection>> detections = Evaluate(snapshot, run_controls);
   if (!detections.ok()) return detections.status();
-  absl::StatusOr<int64_t> published = PublishNew(snapshot, std::move(*detections));
+  // The evaluation covers every organisation of the person: any emitted key may be forgotten.
+  absl::StatusOr<int64_t> published = PublishNew(snapshot, std::move(*detections), "");
   if (!published.ok()) return published.status();
   Log()->debug("person {} v{}: {} new alert(s)", ref, snapshot.version(), *published);
   return absl::OkStatus();
@@ -173,10 +247,60 @@ absl::Status Detector::HandleMasterMessage(const kafka::Message& message) {
   return absl::OkStatus();
 }
 
+absl::Status Detector::HandleRunControlMessage(const kafka::Message& message) {
+  metrics_
+      .GetCounter("sevisflow_detector_messages_consumed_total", "Records consumed",
+                  {{"topic", message.topic}})
+      .Inc();
+  auto invalid = [&](const char* why) {
+    // Like sevis.master: the detector is the topic's only writer, so a bad record is a bug to
+    // see in metrics and logs, not data to dead-letter.
+    metrics_
+        .GetCounter("sevisflow_detector_runcontrol_invalid_total",
+                    "sevis.runcontrol records that could not be used")
+        .Inc();
+    Log()->error("unusable sevis.runcontrol record at {}: {}", kafka::SourceOf(message), why);
+    return absl::OkStatus();
+  };
+  if (message.key.empty()) return invalid("no key");
+  if (message.is_tombstone) {
+    absl::StatusOr<int64_t> deleted = redis_.Del({RunControlKey(message.key)});
+    return deleted.status();
+  }
+  v1::RunControl run_control;
+  if (!run_control.ParseFromString(message.value)) return invalid("not a RunControl");
+  if (run_control.org_id() != message.key) return invalid("key differs from org_id");
+  return redis_.Set(RunControlKey(message.key), message.value);
+}
+
+absl::StatusOr<std::optional<v1::RunControl>> Detector::ReadRunControl(const std::string& org) {
+  absl::StatusOr<std::optional<std::string>> bytes = redis_.Get(RunControlKey(org));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::optional<v1::RunControl>();
+  v1::RunControl run_control;
+  if (!run_control.ParseFromString(**bytes)) {
+    return absl::DataLossError("stored run control of " + org + " cannot be parsed");
+  }
+  return std::optional<v1::RunControl>(std::move(run_control));
+}
+
+absl::StatusOr<std::optional<v1::SisPersonSnapshot>> Detector::ReadSnapshot(
+    const std::string& person) {
+  absl::StatusOr<std::optional<std::string>> bytes = redis_.Get(SnapshotKey(person));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::optional<v1::SisPersonSnapshot>();
+  v1::SisPersonSnapshot snapshot;
+  if (!snapshot.ParseFromString(**bytes)) {
+    return absl::DataLossError("stored snapshot cannot be parsed");
+  }
+  return std::optional<v1::SisPersonSnapshot>(std::move(snapshot));
+}
+
 absl::StatusOr<std::vector<rules::Detection>> Detector::Evaluate(
-    const v1::SisPersonSnapshot& snapshot) {
+    const v1::SisPersonSnapshot& snapshot, RunControlCache& run_controls) {
   const auto started = std::chrono::steady_clock::now();
-  // Prefetch this person's master rows, so the rules stay a pure function.
+  // Prefetch this person's master rows and the run controls of the person's schools, so the
+  // rules stay a pure function.
   std::map<std::string, v1::MasterRecord> masters;
   absl::StatusOr<redis::Reply> orgs =
       redis_.Command({"SMEMBERS", MasterOrgsKey(snapshot.person_id())});
@@ -188,22 +312,38 @@ absl::StatusOr<std::vector<rules::Detection>> Detector::Evaluate(
     if (!bytes->has_value()) continue;
     if (auto record = ParseMaster(**bytes)) masters[element.str] = std::move(*record);
   }
-  rules::MasterLookup lookup = [&masters](const std::string& org) {
+  for (const std::string& org : SchoolCodes(snapshot)) {
+    if (run_controls.count(org) > 0) continue;
+    absl::StatusOr<std::optional<v1::RunControl>> run_control = ReadRunControl(org);
+    if (!run_control.ok()) {
+      // A view that does not parse is a bug, not a reason to stop the line: evaluate as if the
+      // school had no run control (the sevis.runcontrol consumer rewrites it at start-up).
+      if (run_control.status().code() != absl::StatusCode::kDataLoss) return run_control.status();
+      Log()->error("{}", std::string(run_control.status().message()));
+      run_control = std::optional<v1::RunControl>();
+    }
+    run_controls[org] = std::move(*run_control);
+  }
+  rules::MasterLookup master_lookup = [&masters](const std::string& org) {
     auto it = masters.find(org);
     return it == masters.end() ? std::optional<v1::MasterRecord>() : it->second;
   };
-  auto detections =
-      rules::DetectFm(snapshot, lookup, {}, setup_, common::Date::FromTime(clock_.Now()));
+  rules::RunControlLookup run_control_lookup = [&run_controls](const std::string& org) {
+    auto it = run_controls.find(org);
+    return it == run_controls.end() ? std::optional<v1::RunControl>() : it->second;
+  };
+  auto detections = rules::DetectFm(snapshot, master_lookup, run_control_lookup, setup_,
+                                    common::Date::FromTime(clock_.Now()));
   evaluation_seconds_.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return detections;
 }
 
 absl::StatusOr<int64_t> Detector::PublishNew(const v1::SisPersonSnapshot& snapshot,
-                                             std::vector<rules::Detection> detections) {
-  if (detections.empty()) return 0;
-  absl::StatusOr<std::map<std::string, std::string>> emitted =
-      redis_.HGetAll(EmittedKey(snapshot.person_id()));
+                                             std::vector<rules::Detection> detections,
+                                             const std::string& org) {
+  const std::string emitted_key = EmittedKey(snapshot.person_id());
+  absl::StatusOr<std::map<std::string, std::string>> emitted = redis_.HGetAll(emitted_key);
   if (!emitted.ok()) return emitted.status();
   int64_t published = 0;
   for (rules::Detection& d : detections) {
@@ -217,8 +357,7 @@ absl::StatusOr<int64_t> Detector::PublishNew(const v1::SisPersonSnapshot& snapsh
     if (absl::Status s = publisher_.Send(out); !s.ok()) return s;
     // Remembered only after the broker acknowledged: a crash in between re-publishes the same
     // alert id, which the builder ignores.
-    absl::StatusOr<int64_t> set =
-        redis_.HSet(EmittedKey(snapshot.person_id()), {{d.emitted_key, d.alert.alert_id()}});
+    absl::StatusOr<int64_t> set = redis_.HSet(emitted_key, {{d.emitted_key, d.alert.alert_id()}});
     if (!set.ok()) return set.status();
     metrics_
         .GetCounter("sevisflow_detector_alerts_emitted_total", "Alerts published",
@@ -229,51 +368,160 @@ absl::StatusOr<int64_t> Detector::PublishNew(const v1::SisPersonSnapshot& snapsh
                 common::PersonRef(snapshot.person_id()));
     ++published;
   }
+  // A condition that no longer holds is forgotten, so the alert is emitted again (same id or
+  // not) if it comes back. Only the evaluated organisation's keys: a run for one school must not
+  // touch what another school's evaluation emitted.
+  std::vector<std::pair<std::string, std::string>> stale =
+      StaleEmittedKeys(*emitted, detections, org);
+  if (!stale.empty()) {
+    std::vector<std::string> args;
+    for (auto& [field, alert_id] : stale) {
+      args.push_back(field);
+      args.push_back(alert_id);
+    }
+    absl::StatusOr<redis::Reply> forgotten = redis_.Eval(kForgetScript, {emitted_key}, args);
+    if (!forgotten.ok()) return forgotten.status();
+    metrics_
+        .GetCounter("sevisflow_detector_emitted_forgotten_total",
+                    "Emitted alert keys forgotten because their condition no longer holds")
+        .Inc(static_cast<double>(forgotten->integer));
+    for (const auto& [field, alert_id] : stale) {
+      Log()->debug("person {}: alert {} no longer detected, forgotten",
+                   common::PersonRef(snapshot.person_id()), alert_id);
+    }
+  }
   return published;
 }
 
-absl::StatusOr<SweepResult> Detector::Sweep(const std::string& org) {
-  SweepResult result;
+absl::StatusOr<RunAlertsResult> Detector::RunAlerts(const std::string& org, RunTrigger trigger) {
+  const common::TimePoint started = clock_.Now();
+  const auto steady_start = std::chrono::steady_clock::now();
+  RunAlertsResult result;
+  // One run control read per org for the whole run.
+  RunControlCache run_controls;
+  std::set<std::string> orgs;
+  if (!org.empty()) orgs.insert(org);
+  const std::string prefix = "sf:snap:";
   std::string cursor = "0";
   do {
     absl::StatusOr<redis::Reply> page =
-        redis_.Command({"SCAN", cursor, "MATCH", "sf:snap:*", "COUNT", "500"});
+        redis_.Command({"SCAN", cursor, "MATCH", prefix + "*", "COUNT", "500"});
     if (!page.ok()) return page.status();
     if (page->elements.size() != 2) return absl::InternalError("unexpected SCAN reply");
     cursor = page->elements[0].str;
     for (const auto& key : page->elements[1].elements) {
-      absl::StatusOr<std::optional<std::string>> bytes = redis_.Get(key.str);
-      if (!bytes.ok()) return bytes.status();
-      v1::SisPersonSnapshot snapshot;
-      if (!bytes->has_value() || !snapshot.ParseFromString(**bytes)) continue;
-      bool in_org = org.empty();
-      for (const auto& i20 : snapshot.i20()) in_org = in_org || i20.school_code() == org;
-      if (!in_org) continue;
+      if (cancelled_.load()) return absl::CancelledError("the detector is stopping");
+      if (key.str.size() <= prefix.size()) continue;
+      const std::string person = key.str.substr(prefix.size());
+      std::lock_guard person_lock(PersonLock(person));
+      // Read under the lock: the snapshot consumer may just have stored a newer one.
+      absl::StatusOr<std::optional<v1::SisPersonSnapshot>> snapshot = ReadSnapshot(person);
+      if (!snapshot.ok()) {
+        if (snapshot.status().code() != absl::StatusCode::kDataLoss) return snapshot.status();
+        Log()->error("person {}: {}", common::PersonRef(person),
+                     std::string(snapshot.status().message()));
+        continue;
+      }
+      if (!snapshot->has_value()) continue;  // deleted since the SCAN
+      const std::set<std::string> schools = SchoolCodes(**snapshot);
+      if (!org.empty() && schools.count(org) == 0) continue;
+      if (org.empty()) orgs.insert(schools.begin(), schools.end());
       ++result.persons;
-      absl::StatusOr<std::vector<rules::Detection>> detections = Evaluate(snapshot);
+      absl::StatusOr<std::vector<rules::Detection>> detections =
+          Evaluate(**snapshot, run_controls);
       if (!detections.ok()) return detections.status();
       std::vector<rules::Detection> mine;
       for (auto& d : *detections) {
         if (org.empty() || d.alert.org_id() == org) mine.push_back(std::move(d));
       }
-      absl::StatusOr<int64_t> published = PublishNew(snapshot, std::move(mine));
+      absl::StatusOr<int64_t> published = PublishNew(**snapshot, std::move(mine), org);
       if (!published.ok()) return published.status();
       result.alerts += *published;
     }
   } while (cursor != "0");
+
+  if (absl::Status s = RecordRun({orgs.begin(), orgs.end()}, started, result); !s.ok()) return s;
+  metrics_
+      .GetCounter("sevisflow_detector_runs_total", "SEVIS Alerts runs completed",
+                  {{"trigger", TriggerLabel(trigger)}})
+      .Inc();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - steady_start).count();
+  Log()->info("run for {} ({}): {} persons, {} new alerts in {:.1f} s{}",
+              org.empty() ? "every org" : org, TriggerLabel(trigger), result.persons,
+              result.alerts, seconds, result.warning.empty() ? "" : "; " + result.warning);
   return result;
+}
+
+absl::Status Detector::RecordRun(const std::vector<std::string>& orgs, common::TimePoint started,
+                                 RunAlertsResult& result) {
+  if (orgs.empty()) return absl::OkStatus();
+  std::vector<std::vector<std::string>> gets;
+  for (const std::string& o : orgs) gets.push_back({"GET", LastRunKey(o)});
+  absl::StatusOr<std::vector<redis::Reply>> previous = redis_.Pipeline(gets);
+  if (!previous.ok()) return previous.status();
+  std::vector<std::string> warnings;
+  std::optional<common::TimePoint> latest;
+  for (size_t i = 0; i < orgs.size() && i < previous->size(); ++i) {
+    const redis::Reply& reply = (*previous)[i];
+    if (reply.is_error()) return redis::ErrorReplyToStatus(reply.str);
+    if (reply.type != redis::Reply::Type::kString) continue;
+    std::optional<common::TimePoint> at = ParseRfc3339(reply.str);
+    if (!at) continue;
+    if (!latest || *at > *latest) latest = *at;
+    if (std::string w = RecentRunWarning(orgs[i], *at, started); !w.empty()) {
+      warnings.push_back(std::move(w));
+    }
+  }
+  if (latest) result.previous_run_at = common::FormatRfc3339(*latest);
+  result.warning = absl::StrJoin(warnings, "; ");
+
+  const std::string now = common::FormatRfc3339(started);
+  std::vector<std::vector<std::string>> sets;
+  for (const std::string& o : orgs) sets.push_back({"SET", LastRunKey(o), now});
+  absl::StatusOr<std::vector<redis::Reply>> written = redis_.Pipeline(sets);
+  if (!written.ok()) return written.status();
+  for (const redis::Reply& reply : *written) {
+    if (reply.is_error()) return redis::ErrorReplyToStatus(reply.str);
+  }
+  const double epoch_seconds =
+      std::chrono::duration<double>(started.time_since_epoch()).count();
+  for (const std::string& o : orgs) {
+    metrics_
+        .GetGauge("sevisflow_detector_last_run_timestamp_seconds",
+                  "Start of the last completed SEVIS Alerts run, per organisation",
+                  {{"org", o}})
+        .Set(epoch_seconds);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<RunAlertsResult>> Detector::RunScheduled(common::TimePoint due) {
+  const std::string guard = ScheduledRunKey(common::Date::FromTime(due));
+  // Every replica has the schedule; the first to take the day runs it. The guard outlives the
+  // day (36 h) so a replica starting late the same day does not run it again.
+  absl::StatusOr<bool> taken = redis_.SetNX(guard, common::FormatRfc3339(clock_.Now()),
+                                            std::chrono::hours(36));
+  if (!taken.ok()) return taken.status();
+  if (!*taken) {
+    Log()->info("scheduled run of {} already taken by another replica", guard);
+    return std::optional<RunAlertsResult>();
+  }
+  absl::StatusOr<RunAlertsResult> result = RunAlerts("", RunTrigger::kSchedule);
+  if (!result.ok()) {
+    (void)redis_.Del({guard});  // let a retry (here or on another replica) take the day
+    return result.status();
+  }
+  return std::optional<RunAlertsResult>(std::move(*result));
 }
 
 absl::StatusOr<std::optional<std::vector<v1::Alert>>> Detector::Explain(
     const std::string& person_id) {
-  absl::StatusOr<std::optional<std::string>> bytes = redis_.Get(SnapshotKey(person_id));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::optional<std::vector<v1::Alert>>();
-  v1::SisPersonSnapshot snapshot;
-  if (!snapshot.ParseFromString(**bytes)) {
-    return absl::DataLossError("stored snapshot cannot be parsed");
-  }
-  absl::StatusOr<std::vector<rules::Detection>> detections = Evaluate(snapshot);
+  absl::StatusOr<std::optional<v1::SisPersonSnapshot>> snapshot = ReadSnapshot(person_id);
+  if (!snapshot.ok()) return snapshot.status();
+  if (!snapshot->has_value()) return std::optional<std::vector<v1::Alert>>();
+  RunControlCache run_controls;
+  absl::StatusOr<std::vector<rules::Detection>> detections = Evaluate(**snapshot, run_controls);
   if (!detections.ok()) return detections.status();
   std::vector<v1::Alert> alerts;
   for (auto& d : *detections) {
@@ -281,6 +529,63 @@ absl::StatusOr<std::optional<std::vector<v1::Alert>>> Detector::Explain(
     alerts.push_back(std::move(d.alert));
   }
   return std::optional<std::vector<v1::Alert>>(std::move(alerts));
+}
+
+absl::StatusOr<SetRunControlResult> Detector::SetRunControl(v1::RunControl run_control,
+                                                            const std::string& user) {
+  // The org is the topic key and part of Redis keys: refuse an empty one before anything else.
+  if (run_control.org_id().empty()) {
+    return absl::InvalidArgumentError(
+        "org_id: the SEVIS school code or program number is required");
+  }
+  if (absl::Status valid = rules::ValidateRunControl(run_control); !valid.ok()) return valid;
+  const common::TimePoint now = clock_.Now();
+  run_control.set_updated_at(common::FormatRfc3339(now));
+  run_control.set_updated_by(user);
+  const std::string bytes = run_control.SerializeAsString();
+  kafka::OutgoingMessage out;
+  out.topic = kafka::kSevisRunControl;
+  out.key = run_control.org_id();
+  out.value = bytes;
+  // Durable truth first: the view is written only once Kafka holds the record, and the
+  // sevis.runcontrol consumer would write the same value anyway.
+  if (absl::Status s = publisher_.Send(out); !s.ok()) return s;
+  if (absl::Status s = redis_.Set(RunControlKey(run_control.org_id()), bytes); !s.ok()) return s;
+  metrics_
+      .GetCounter("sevisflow_detector_runcontrol_updates_total", "Run controls stored")
+      .Inc();
+  Log()->info("run control of {} set by {}", run_control.org_id(), user);
+  SetRunControlResult result;
+  result.warnings = rules::RunControlWarnings(run_control, common::Date::FromTime(now));
+  result.run_control = std::move(run_control);
+  return result;
+}
+
+absl::StatusOr<std::optional<v1::RunControl>> Detector::GetRunControl(const std::string& org) {
+  if (org.empty()) return absl::InvalidArgumentError("org_id is required");
+  return ReadRunControl(org);
+}
+
+absl::StatusOr<rules::ManualCheck> Detector::CheckManualEvent(const std::string& person_id,
+                                                              const std::string& org,
+                                                              v1::EventType event,
+                                                              const std::string& subject) {
+  if (person_id.empty()) return absl::InvalidArgumentError("person_id is required");
+  if (org.empty()) return absl::InvalidArgumentError("org_id is required");
+  if (event == v1::EVENT_TYPE_UNSPECIFIED) {
+    return absl::InvalidArgumentError("event_type is required");
+  }
+  absl::StatusOr<std::optional<v1::SisPersonSnapshot>> snapshot = ReadSnapshot(person_id);
+  if (!snapshot.ok()) return snapshot.status();
+  if (!snapshot->has_value()) {
+    return absl::NotFoundError("no snapshot stored for person " + common::PersonRef(person_id));
+  }
+  absl::StatusOr<std::optional<std::string>> bytes = redis_.Get(MasterKey(org, person_id));
+  if (!bytes.ok()) return bytes.status();
+  std::optional<v1::MasterRecord> master;
+  if (bytes->has_value()) master = ParseMaster(**bytes);
+  return rules::CheckManualFm(event, **snapshot, master, subject, setup_,
+                              common::Date::FromTime(clock_.Now()));
 }
 
 }  // namespace sevisflow::detector

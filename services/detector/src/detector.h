@@ -1,18 +1,28 @@
 #pragma once
-// The detector's logic: sis.person snapshots and sevis.master records in, Create Student (and
-// later every F/M and J event) alerts out. Redis holds the views (docs/architecture.md):
+// The detector's logic: sis.person snapshots, sevis.master records and sevis.runcontrol records
+// in, F/M alerts out. Redis holds the views (docs/architecture.md):
 //   sf:snap:<person>          latest SisPersonSnapshot (binary); an older `version` is ignored
 //   sf:emitted:<person>       hash <org>|<event>|<subject> -> last alert id published
 //   sf:master:<org>/<person>  MasterRecord (binary), from sevis.master
 //   sf:master-orgs:<person>   set of orgs holding a master row for the person
+//   sf:runctl:<org>           RunControl (binary), from sevis.runcontrol (and SetRunControl)
+//   sf:lastrun:<org>          RFC 3339 start time of the org's last RunAlerts
+//   sf:scheduled-run:<date>   guard: the daily scheduled run of that UTC day was taken
 //
 // Every Handle* call returns OK only when its effect is durable (Redis written, alerts
 // acknowledged by Kafka, or the record dead-lettered): the caller then stores the offset. An
 // error is retriable: the caller retries the same record later.
 
-#include <functional>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -22,8 +32,10 @@
 #include "sevisflow/kafka/message.h"
 #include "sevisflow/redis/client.h"
 #include "sevisflow/rules/detect.h"
+#include "sevisflow/rules/fm_context.h"
 #include "sevisflow/rules/setup.h"
 #include "sevisflow/v1/alert.pb.h"
+#include "sevisflow/v1/run_control.pb.h"
 #include "sevisflow/v1/sis_person.pb.h"
 
 namespace sevisflow::kafka {
@@ -32,7 +44,8 @@ class Producer;
 
 namespace sevisflow::detector {
 
-// Where alerts and dead letters go (a kafka::Producer in the service; a fake in unit tests).
+// Where alerts, dead letters and run controls go (a kafka::Producer in the service; a fake in
+// unit tests).
 class Publisher {
  public:
   virtual ~Publisher() = default;
@@ -58,10 +71,37 @@ std::string SnapshotKey(std::string_view person);
 std::string EmittedKey(std::string_view person);
 std::string MasterKey(std::string_view org, std::string_view person);
 std::string MasterOrgsKey(std::string_view person);
+std::string RunControlKey(std::string_view org);
+std::string LastRunKey(std::string_view org);
+std::string ScheduledRunKey(const common::Date& day);
 
-struct SweepResult {
+// "One alert per (person, event, subject); an alert is not re-emitted while an identical one is
+// open": the fields of sf:emitted:<person> (with the alert id they hold) that an evaluation no
+// longer yields, so the alert is emitted again if its condition comes back. Only fields of
+// `org` ("<org>|...") are returned, or every field when `org` is empty.
+std::vector<std::pair<std::string, std::string>> StaleEmittedKeys(
+    const std::map<std::string, std::string>& emitted,
+    const std::vector<rules::Detection>& detections, std::string_view org);
+
+// The rule book's "A warning message appears if the SEVIS Alerts process has been run in the
+// past 12 hours": the warning for `org` whose previous run started at `previous`, or "" when
+// that was 12 hours or more before `now`.
+inline constexpr std::chrono::hours kRecentRunWindow{12};
+std::string RecentRunWarning(std::string_view org, common::TimePoint previous,
+                             common::TimePoint now);
+
+struct RunAlertsResult {
   int64_t persons = 0;
   int64_t alerts = 0;
+  std::string warning;          // "" when no run of the same org in the last 12 hours
+  std::string previous_run_at;  // RFC 3339 start of the org's previous run, "" when none
+};
+
+enum class RunTrigger { kRequest, kSchedule };
+
+struct SetRunControlResult {
+  v1::RunControl run_control;  // as stored (updated_at/updated_by stamped)
+  std::vector<std::string> warnings;
 };
 
 class Detector {
@@ -73,22 +113,64 @@ class Detector {
   absl::Status HandleSnapshotMessage(const kafka::Message& message);
   // One sevis.master record (key "<org>/<person>"; a tombstone or `deleted` removes the row).
   absl::Status HandleMasterMessage(const kafka::Message& message);
+  // One sevis.runcontrol record (key org_id; a tombstone removes the view).
+  absl::Status HandleRunControlMessage(const kafka::Message& message);
 
-  // Re-evaluates every stored snapshot that has an I-20 for `org` (all when empty) and
-  // publishes new alerts.
-  absl::StatusOr<SweepResult> Sweep(const std::string& org);
+  // The rule book's "Run": re-evaluates every stored snapshot that has an I-20 for `org` (all
+  // when empty) under the run control view, publishes new alerts, forgets emitted keys of the
+  // org that no longer hold, and records the run in sf:lastrun:<org> (for "", every org met).
+  absl::StatusOr<RunAlertsResult> RunAlerts(const std::string& org,
+                                            RunTrigger trigger = RunTrigger::kRequest);
+  // The daily run due at `due`: RunAlerts("") unless another replica already took that UTC
+  // day (sf:scheduled-run:<date>, SET NX). nullopt when taken elsewhere. On failure the guard
+  // is released so a retry can take it.
+  absl::StatusOr<std::optional<RunAlertsResult>> RunScheduled(common::TimePoint due);
+
   // The alerts the rules give for one stored person now, without publishing. nullopt: no
   // snapshot stored for the person.
   absl::StatusOr<std::optional<std::vector<v1::Alert>>> Explain(const std::string& person_id);
 
+  // Validates (rules::ValidateRunControl: InvalidArgument naming the field), stamps updated_at
+  // and updated_by, produces to sevis.runcontrol (key org_id) and waits for the ack, then
+  // writes the view. Warnings: rules::RunControlWarnings for today.
+  absl::StatusOr<SetRunControlResult> SetRunControl(v1::RunControl run_control,
+                                                    const std::string& user);
+  // The view; nullopt when the org has none.
+  absl::StatusOr<std::optional<v1::RunControl>> GetRunControl(const std::string& org);
+
+  // Makes a RunAlerts in progress (and later ones) return CANCELLED at the next person, so a
+  // stopping service does not wait for a whole run. Alerts already published stay published.
+  void Cancel() { cancelled_.store(true); }
+
+  // The rule book's preconditions of a manual event for the stored person and the SEVIS Master
+  // row of (person, org). NotFound when no snapshot is stored.
+  absl::StatusOr<rules::ManualCheck> CheckManualEvent(const std::string& person_id,
+                                                      const std::string& org,
+                                                      v1::EventType event,
+                                                      const std::string& subject);
+
  private:
-  // Runs the rules against the Redis master view.
-  absl::StatusOr<std::vector<rules::Detection>> Evaluate(const v1::SisPersonSnapshot& snapshot);
-  // Publishes detections not emitted yet; returns how many were published.
+  // Run controls read during one evaluation (or one whole RunAlerts): org -> view value.
+  using RunControlCache = std::map<std::string, std::optional<v1::RunControl>>;
+
+  // Runs the rules against the Redis master and run control views.
+  absl::StatusOr<std::vector<rules::Detection>> Evaluate(const v1::SisPersonSnapshot& snapshot,
+                                                         RunControlCache& run_controls);
+  // Publishes detections not emitted yet and forgets the emitted keys (of `org`, all when
+  // empty) the detections no longer hold; returns how many were published.
   absl::StatusOr<int64_t> PublishNew(const v1::SisPersonSnapshot& snapshot,
-                                     std::vector<rules::Detection> detections);
+                                     std::vector<rules::Detection> detections,
+                                     const std::string& org);
+  absl::StatusOr<std::optional<v1::RunControl>> ReadRunControl(const std::string& org);
+  absl::StatusOr<std::optional<v1::SisPersonSnapshot>> ReadSnapshot(const std::string& person);
+  // Reads and updates sf:lastrun:<org> of every org of a finished run started at `started`.
+  absl::Status RecordRun(const std::vector<std::string>& orgs, common::TimePoint started,
+                         RunAlertsResult& result);
   absl::Status DeadLetter(const kafka::Message& message, const std::string& reason,
                           const std::string& label);
+  // Serialises the evaluation of one person between the snapshot consumer and RunAlerts, so an
+  // older snapshot is never evaluated after a newer one in this process.
+  std::mutex& PersonLock(const std::string& person);
 
   rules::Setup setup_;
   redis::Client& redis_;
@@ -96,6 +178,8 @@ class Detector {
   const common::Clock& clock_;
   common::MetricsRegistry& metrics_;
   common::Histogram& evaluation_seconds_;
+  std::array<std::mutex, 64> person_locks_;
+  std::atomic<bool> cancelled_{false};
 };
 
 }  // namespace sevisflow::detector

@@ -1,9 +1,19 @@
-// Unit tests of the detector's pure parts: payload parsing and config loading.
+// Unit tests of the detector's pure parts: payload parsing, config loading, the emitted-key
+// forgetting, the 12-hour run warning, the daily schedule (fake clock) and the CIP table file.
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
 #include "services/detector/src/app.h"
+#include "services/detector/src/cip_table.h"
 #include "services/detector/src/detector.h"
+#include "services/detector/src/schedule.h"
 
 namespace sevisflow::detector {
 namespace {
@@ -45,6 +55,9 @@ TEST(RedisKeysTest, FollowArchitecture) {
   EXPECT_EQ(EmittedKey("P1"), "sf:emitted:P1");
   EXPECT_EQ(MasterKey("ORG", "P1"), "sf:master:ORG/P1");
   EXPECT_EQ(MasterOrgsKey("P1"), "sf:master-orgs:P1");
+  EXPECT_EQ(RunControlKey("ABC214F12345000"), "sf:runctl:ABC214F12345000");
+  EXPECT_EQ(LastRunKey("ABC214F12345000"), "sf:lastrun:ABC214F12345000");
+  EXPECT_EQ(ScheduledRunKey(*common::Date::Parse("2026-03-04")), "sf:scheduled-run:2026-03-04");
 }
 
 TEST(LoadConfigTest, ReadsSetupKeys) {
@@ -115,6 +128,336 @@ TEST(ExampleConfigTest, LoadsWithoutUnknownKeys) {
   EXPECT_EQ(config->setup.dummy_first_name, "FNU");
   EXPECT_EQ(config->setup.preferred_name_type, "PRF");
   EXPECT_EQ(config->service.grpc_listen, "127.0.0.1:50051");
+}
+
+}  // namespace
+}  // namespace sevisflow::detector
+
+namespace sevisflow::detector {
+namespace {
+
+using namespace std::chrono_literals;
+
+common::TimePoint At(int y, unsigned m, unsigned d, int hh = 0, int mm = 0, int ss = 0) {
+  return std::chrono::sys_days{std::chrono::year{y} / m / d} + std::chrono::hours(hh) +
+         std::chrono::minutes(mm) + std::chrono::seconds(ss);
+}
+
+rules::Detection Found(const std::string& key, const std::string& id) {
+  rules::Detection d;
+  d.emitted_key = key;
+  d.alert.set_alert_id(id);
+  return d;
+}
+
+// ---- "an alert is not re-emitted while an identical one is open" ----------------------------
+
+TEST(StaleEmittedKeysTest, KeysNoLongerDetectedAreForgotten) {
+  const std::map<std::string, std::string> emitted = {
+      {"ORG1|EVENT_TYPE_REGISTRATION|", "aaa"},
+      {"ORG1|EVENT_TYPE_PERSONAL_INFO|", "bbb"},
+      {"ORG2|EVENT_TYPE_FINANCIAL_INFO|", "ccc"},
+  };
+  // Personal Info still holds (even with another id: PublishNew replaces it, not forgets it).
+  const std::vector<rules::Detection> now = {Found("ORG1|EVENT_TYPE_PERSONAL_INFO|", "bbb2")};
+  auto stale = StaleEmittedKeys(emitted, now, "");
+  EXPECT_EQ(stale, (std::vector<std::pair<std::string, std::string>>{
+                       {"ORG1|EVENT_TYPE_REGISTRATION|", "aaa"},
+                       {"ORG2|EVENT_TYPE_FINANCIAL_INFO|", "ccc"}}));
+}
+
+TEST(StaleEmittedKeysTest, ARunForOneOrgForgetsOnlyThatOrgsKeys) {
+  const std::map<std::string, std::string> emitted = {
+      {"ORG1|EVENT_TYPE_REGISTRATION|", "aaa"},
+      {"ORG10|EVENT_TYPE_REGISTRATION|", "ddd"},  // a prefix of another org is not that org
+      {"ORG2|EVENT_TYPE_FINANCIAL_INFO|", "ccc"},
+  };
+  auto stale = StaleEmittedKeys(emitted, {}, "ORG1");
+  EXPECT_EQ(stale, (std::vector<std::pair<std::string, std::string>>{
+                       {"ORG1|EVENT_TYPE_REGISTRATION|", "aaa"}}));
+  EXPECT_TRUE(StaleEmittedKeys(emitted, {}, "ORG3").empty());
+}
+
+TEST(StaleEmittedKeysTest, EverythingStillDetectedIsKept) {
+  const std::map<std::string, std::string> emitted = {{"ORG1|EVENT_TYPE_DEPENDENT_ADD|D1", "a"},
+                                                      {"ORG1|EVENT_TYPE_DEPENDENT_ADD|D2", "b"}};
+  const std::vector<rules::Detection> now = {Found("ORG1|EVENT_TYPE_DEPENDENT_ADD|D1", "a"),
+                                             Found("ORG1|EVENT_TYPE_DEPENDENT_ADD|D2", "b")};
+  EXPECT_TRUE(StaleEmittedKeys(emitted, now, "").empty());
+  EXPECT_TRUE(StaleEmittedKeys(emitted, now, "ORG1").empty());
+  // The subject is part of the key: D2 gone -> only D2 forgotten.
+  auto stale = StaleEmittedKeys(emitted, {now[0]}, "ORG1");
+  ASSERT_EQ(stale.size(), 1u);
+  EXPECT_EQ(stale[0].first, "ORG1|EVENT_TYPE_DEPENDENT_ADD|D2");
+}
+
+// ---- "A warning message appears if the SEVIS Alerts process has been run in the past 12 hours"
+
+TEST(RecentRunWarningTest, WithinTwelveHoursWarns) {
+  const auto previous = At(2026, 1, 15, 8, 0, 0);
+  const std::string w = RecentRunWarning("ABC214F12345000", previous, At(2026, 1, 15, 19, 59, 59));
+  EXPECT_EQ(w,
+            "the SEVIS Alerts process ran for ABC214F12345000 at 2026-01-15T08:00:00.000Z, less "
+            "than 12 hours ago");
+  EXPECT_FALSE(RecentRunWarning("X", previous, previous).empty());
+}
+
+TEST(RecentRunWarningTest, TwelveHoursOrMoreIsSilent) {
+  const auto previous = At(2026, 1, 15, 8, 0, 0);
+  EXPECT_EQ(RecentRunWarning("X", previous, At(2026, 1, 15, 20, 0, 0)), "");
+  EXPECT_EQ(RecentRunWarning("X", previous, At(2026, 1, 17, 8, 0, 0)), "");
+}
+
+TEST(RecentRunWarningTest, APreviousRunInTheFutureCountsAsRecent) {
+  EXPECT_FALSE(
+      RecentRunWarning("X", At(2026, 1, 15, 8, 0, 5), At(2026, 1, 15, 8, 0, 0)).empty());
+}
+
+// ---- detector.schedule.daily_at ---------------------------------------------------------------
+
+TEST(ParseDailyAtTest, Values) {
+  auto off = ParseDailyAt("");
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->has_value());
+  auto at = ParseDailyAt("06:30");
+  ASSERT_TRUE(at.ok());
+  EXPECT_EQ(**at, std::chrono::minutes(6 * 60 + 30));
+  EXPECT_EQ(**ParseDailyAt("00:00"), std::chrono::minutes(0));
+  EXPECT_EQ(**ParseDailyAt("23:59"), std::chrono::minutes(23 * 60 + 59));
+  for (const char* bad : {"24:00", "12:60", "6:30", "06:30:00", "0630", "ab:cd", " 06:30"}) {
+    EXPECT_FALSE(ParseDailyAt(bad).ok()) << bad;
+  }
+}
+
+TEST(NextDailyRunTest, StrictlyAfterSameDayOrNext) {
+  const auto at = std::chrono::minutes(6 * 60);
+  EXPECT_EQ(NextDailyRun(At(2026, 1, 15, 5, 59, 59), at), At(2026, 1, 15, 6, 0, 0));
+  EXPECT_EQ(NextDailyRun(At(2026, 1, 15, 6, 0, 0), at), At(2026, 1, 16, 6, 0, 0));
+  EXPECT_EQ(NextDailyRun(At(2026, 12, 31, 23, 0, 0), at), At(2027, 1, 1, 6, 0, 0));
+}
+
+// Records the due times the scheduler ran; `fail_first` runs report a failure.
+class Runs {
+ public:
+  explicit Runs(int fail_first = 0) : fail_left_(fail_first) {}
+  bool Run(common::TimePoint due) {
+    std::lock_guard lock(mu_);
+    due_.push_back(due);
+    if (fail_left_ > 0) {
+      --fail_left_;
+      return false;
+    }
+    return true;
+  }
+  std::vector<common::TimePoint> due() const {
+    std::lock_guard lock(mu_);
+    return due_;
+  }
+  // Waits (real time) until `n` runs happened.
+  bool WaitFor(size_t n) const {
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (due().size() >= n) return true;
+      std::this_thread::sleep_for(2ms);
+    }
+    return due().size() >= n;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<common::TimePoint> due_;
+  int fail_left_;
+};
+
+TEST(DailySchedulerTest, RunsOnceADayAtTheConfiguredTime) {
+  common::FakeClock clock(At(2026, 1, 15, 5, 59, 0));
+  Runs runs;
+  DailyScheduler scheduler(clock, std::chrono::minutes(6 * 60),
+                           [&](common::TimePoint due) { return runs.Run(due); }, 5ms);
+  scheduler.Start();
+  EXPECT_EQ(scheduler.next_due(), At(2026, 1, 15, 6, 0, 0));
+  std::this_thread::sleep_for(60ms);  // many ticks, clock before 06:00
+  EXPECT_TRUE(runs.due().empty());
+
+  clock.Set(At(2026, 1, 15, 6, 0, 0));
+  ASSERT_TRUE(runs.WaitFor(1));
+  EXPECT_EQ(runs.due()[0], At(2026, 1, 15, 6, 0, 0));
+  std::this_thread::sleep_for(60ms);  // still 06:00 that day: no second run
+  clock.Advance(3h);
+  std::this_thread::sleep_for(60ms);
+  EXPECT_EQ(runs.due().size(), 1u);
+  EXPECT_EQ(scheduler.next_due(), At(2026, 1, 16, 6, 0, 0));
+
+  clock.Set(At(2026, 1, 16, 6, 0, 30));
+  ASSERT_TRUE(runs.WaitFor(2));
+  EXPECT_EQ(runs.due()[1], At(2026, 1, 16, 6, 0, 0));
+  scheduler.Stop();
+  EXPECT_EQ(runs.due().size(), 2u);
+}
+
+TEST(DailySchedulerTest, MissedDaysRunOnceThenTheScheduleGoesOn) {
+  common::FakeClock clock(At(2026, 1, 15, 12, 0, 0));
+  Runs runs;
+  DailyScheduler scheduler(clock, std::chrono::minutes(6 * 60),
+                           [&](common::TimePoint due) { return runs.Run(due); }, 5ms);
+  scheduler.Start();
+  clock.Set(At(2026, 1, 19, 9, 0, 0));  // four due times passed while "asleep"
+  ASSERT_TRUE(runs.WaitFor(1));
+  std::this_thread::sleep_for(60ms);
+  EXPECT_EQ(runs.due().size(), 1u);
+  EXPECT_EQ(scheduler.next_due(), At(2026, 1, 20, 6, 0, 0));
+}
+
+TEST(DailySchedulerTest, AFailedRunIsRetriedForTheSameDay) {
+  common::FakeClock clock(At(2026, 1, 15, 5, 0, 0));
+  Runs runs(/*fail_first=*/1);
+  DailyScheduler scheduler(clock, std::chrono::minutes(6 * 60),
+                           [&](common::TimePoint due) { return runs.Run(due); }, 5ms, 5min);
+  scheduler.Start();
+  clock.Set(At(2026, 1, 15, 6, 0, 0));
+  ASSERT_TRUE(runs.WaitFor(1));
+  std::this_thread::sleep_for(60ms);
+  EXPECT_EQ(runs.due().size(), 1u);  // the retry waits 5 minutes
+  clock.Advance(5min);
+  ASSERT_TRUE(runs.WaitFor(2));
+  EXPECT_EQ(runs.due()[1], At(2026, 1, 15, 6, 0, 0));  // same day
+  std::this_thread::sleep_for(60ms);
+  EXPECT_EQ(runs.due().size(), 2u);
+  EXPECT_EQ(scheduler.next_due(), At(2026, 1, 16, 6, 0, 0));
+}
+
+TEST(DailySchedulerTest, StopIsPromptEvenWithALongTick) {
+  common::FakeClock clock(At(2026, 1, 15, 5, 0, 0));
+  Runs runs;
+  DailyScheduler scheduler(clock, std::chrono::minutes(6 * 60),
+                           [&](common::TimePoint due) { return runs.Run(due); }, 10min);
+  scheduler.Start();
+  std::this_thread::sleep_for(20ms);
+  const auto started = std::chrono::steady_clock::now();
+  scheduler.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  EXPECT_TRUE(runs.due().empty());
+}
+
+// ---- detector.setup.cip_table_file ------------------------------------------------------------
+
+TEST(CipTableTest, ParsesRowsWithNoAsEmpty) {
+  auto table = ParseCipTable(
+      "\xEF\xBB\xBF"
+      "cip_code,valid_sevis_cip_code\r\n"
+      "11.0701,11.0701\r\n"
+      "\r\n"
+      " 52.0201 , \r\n"
+      "14.0901,14.0999\n",
+      "cip.csv");
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ(*table, (std::map<std::string, std::string>{
+                        {"11.0701", "11.0701"}, {"52.0201", ""}, {"14.0901", "14.0999"}}));
+}
+
+void ExpectCipError(const std::string& text, const std::string& where, const std::string& what) {
+  auto table = ParseCipTable(text, "cip.csv");
+  ASSERT_FALSE(table.ok()) << text;
+  const std::string message(table.status().message());
+  EXPECT_EQ(message.rfind(where, 0), 0u) << message;
+  EXPECT_NE(message.find(what), std::string::npos) << message;
+}
+
+TEST(CipTableTest, BadFilesNameFileLineAndReason) {
+  ExpectCipError("", "cip.csv:1:", "empty file");
+  ExpectCipError("cip,valid\n11.0701,11.0701\n", "cip.csv:1:", "header");
+  ExpectCipError("cip_code,valid_sevis_cip_code\n", "cip.csv:1:", "no rows");
+  ExpectCipError("cip_code,valid_sevis_cip_code\n11.0701,11.0701\n11.0702\n", "cip.csv:3:",
+                 "expected 2 fields");
+  ExpectCipError("cip_code,valid_sevis_cip_code\n11.0701,11.0701,x\n", "cip.csv:2:",
+                 "expected 2 fields");
+  ExpectCipError("cip_code,valid_sevis_cip_code\n\n110701,11.0701\n", "cip.csv:3:",
+                 "cip_code \"110701\"");
+  ExpectCipError("cip_code,valid_sevis_cip_code\n11.0701,No\n", "cip.csv:2:",
+                 "valid_sevis_cip_code \"No\"");
+  ExpectCipError("cip_code,valid_sevis_cip_code\n11.0701,11.0701\n11.0701,\n", "cip.csv:3:",
+                 "repeats line 2");
+}
+
+TEST(CipTableTest, MissingFileIsNotFound) {
+  auto table = LoadCipTable("/nonexistent/cip.csv");
+  ASSERT_FALSE(table.ok());
+  EXPECT_EQ(table.status().code(), absl::StatusCode::kNotFound);
+}
+
+// ---- config -----------------------------------------------------------------------------------
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+absl::StatusOr<AppConfig> Load(const std::string& yaml) {
+  auto reader = common::ConfigReader::FromString(yaml);
+  if (!reader.ok()) return reader.status();
+  reader->SetEnvironment({});
+  return LoadConfig(*reader);
+}
+
+TEST(LoadConfigTest, ReadsScheduleInstructionModesAndCipTable) {
+  const std::string cip = WriteFile("good_cip.csv",
+                                    "cip_code,valid_sevis_cip_code\n11.0701,11.0701\n52.0201,\n");
+  auto config = Load("detector:\n  schedule: {daily_at: \"05:45\"}\n  setup:\n"
+                     "    online_instruction_modes: [OL, HY]\n    cip_table_file: " +
+                     cip + "\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_TRUE(config->daily_at.has_value());
+  EXPECT_EQ(*config->daily_at, std::chrono::minutes(5 * 60 + 45));
+  EXPECT_EQ(config->setup.online_instruction_modes, (std::vector<std::string>{"OL", "HY"}));
+  ASSERT_NE(config->setup.cip_table, nullptr);
+  EXPECT_EQ(config->setup.cip_table->at("52.0201"), "");
+  EXPECT_EQ(config->setup.cip_table->size(), 2u);
+}
+
+TEST(LoadConfigTest, DefaultsAreNoScheduleAndNoCipTable) {
+  auto config = Load("");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_FALSE(config->daily_at.has_value());
+  EXPECT_EQ(config->setup.cip_table, nullptr);
+  EXPECT_TRUE(config->setup.online_instruction_modes.empty());
+}
+
+TEST(LoadConfigTest, BadDailyAtNamesTheKey) {
+  auto config = Load("detector:\n  schedule:\n    daily_at: \"25:00\"\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(std::string(config.status().message()).find("detector.schedule.daily_at"),
+            std::string::npos)
+      << config.status();
+}
+
+TEST(LoadConfigTest, BadCipTableFileStopsWithFileLineAndReason) {
+  const std::string cip = WriteFile(
+      "bad_cip.csv", "cip_code,valid_sevis_cip_code\n11.0701,11.0701\n11.07O1,11.0701\n");
+  auto config = Load("detector:\n  setup:\n    cip_table_file: " + cip + "\n");
+  ASSERT_FALSE(config.ok());
+  const std::string message(config.status().message());
+  EXPECT_NE(message.find("detector.setup.cip_table_file"), std::string::npos) << message;
+  EXPECT_NE(message.find(cip + ":3:"), std::string::npos) << message;
+  EXPECT_NE(message.find("11.07O1"), std::string::npos) << message;
+}
+
+TEST(LoadConfigTest, MissingCipTableFileIsAnError) {
+  auto config = Load("detector:\n  setup:\n    cip_table_file: /nonexistent/cip.csv\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(std::string(config.status().message()).find("/nonexistent/cip.csv"),
+            std::string::npos);
+}
+
+TEST(LoadConfigTest, ScheduleFromEnvironment) {
+  auto reader = common::ConfigReader::FromString("");
+  ASSERT_TRUE(reader.ok());
+  reader->SetEnvironment({{"SEVISFLOW_DETECTOR_SCHEDULE_DAILY_AT", "07:00"},
+                          {"SEVISFLOW_DETECTOR_SETUP_ONLINE_INSTRUCTION_MODES", "OL,WW"}});
+  auto config = LoadConfig(*reader);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(*config->daily_at, std::chrono::minutes(7 * 60));
+  EXPECT_EQ(config->setup.online_instruction_modes, (std::vector<std::string>{"OL", "WW"}));
 }
 
 }  // namespace

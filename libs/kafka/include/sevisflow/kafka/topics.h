@@ -26,6 +26,9 @@ inline constexpr char kSevisResultsDlq[] = "sevis.results.dlq";
 inline constexpr char kSevisMaster[] = "sevis.master";
 // Per-alert outcomes for SIS write-back and builder holds.
 inline constexpr char kSevisOutcomes[] = "sevis.outcomes";
+// Run control of the SEVIS Alerts process per school code / program number (RunControl),
+// keyed by org_id; compacted. The detector is its only writer and keeps a Redis view of it.
+inline constexpr char kSevisRunControl[] = "sevis.runcontrol";
 
 // Suffix of dead-letter topics: "<topic>.dlq".
 inline constexpr char kDlqSuffix[] = ".dlq";
