@@ -338,11 +338,10 @@ LoadedSnapshots LoadSnapshots(const std::string& path) {
 
 // --- SEVIS Master --------------------------------------------------------------------------
 
-std::optional<v1::MasterRecord> MasterIndex::Find(std::string_view org,
-                                                  std::string_view person) const {
+const v1::MasterRecord* MasterIndex::Find(std::string_view org, std::string_view person) const {
   auto it = records_.find({Trim(org), Trim(person)});
-  if (it == records_.end() || it->second.deleted()) return std::nullopt;
-  return it->second;
+  if (it == records_.end() || it->second.deleted()) return nullptr;
+  return &it->second;
 }
 
 void MasterIndex::Put(v1::MasterRecord record) {
@@ -543,10 +542,10 @@ std::vector<v1::Alert> DetectAlerts(const std::vector<v1::SisPersonSnapshot>& sn
   // Reproducible output: the run date, not the wall clock, is the detection time.
   const std::string detected_at = today.ToString() + "T00:00:00Z";
   const rules::RunControlLookup run_control =
-      [&run_controls](const std::string& org) -> std::optional<v1::RunControl> {
+      [&run_controls](const std::string& org) -> const v1::RunControl* {
     auto it = run_controls.find(Trim(org));
-    if (it == run_controls.end()) return std::nullopt;
-    return it->second.run_control;
+    if (it == run_controls.end()) return nullptr;
+    return &it->second.run_control;
   };
   std::vector<v1::Alert> alerts;
   for (const v1::SisPersonSnapshot& snapshot : snapshots) {

@@ -70,7 +70,8 @@ LoadedSnapshots LoadSnapshots(const std::string& path);
 class MasterIndex {
  public:
   // The record of (org, person), nullopt when there is none or it is deleted.
-  std::optional<v1::MasterRecord> Find(std::string_view org, std::string_view person) const;
+  // Null when absent or deleted; valid until the index changes.
+  const v1::MasterRecord* Find(std::string_view org, std::string_view person) const;
   void Put(v1::MasterRecord record);
   size_t size() const { return records_.size(); }  // deleted ones included
 

@@ -30,8 +30,8 @@ std::optional<Detection> DetectCreateStudent(const v1::SisPersonSnapshot& snapsh
   const std::string org = Trim(i20->school_code());
   if (org.empty()) return std::nullopt;  // no school code: nothing to report it to
   if (master) {
-    std::optional<v1::MasterRecord> row = master(org);
-    if (row && !row->deleted()) return std::nullopt;
+    const v1::MasterRecord* row = master(org);
+    if (row != nullptr && !row->deleted()) return std::nullopt;
   }
 
   Issues issues;

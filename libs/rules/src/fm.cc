@@ -39,9 +39,9 @@ const v1::TermSelection* FmContext::TermFor(std::string_view institution,
 }
 
 std::optional<FmContext> MakeFmContext(const v1::SisPersonSnapshot& snapshot,
-                                       const std::optional<v1::MasterRecord>& master,
-                                       const std::optional<v1::RunControl>& run_control,
-                                       const Setup& setup, common::Date today) {
+                                       const v1::MasterRecord* master,
+                                       const v1::RunControl* run_control, const Setup& setup,
+                                       common::Date today) {
   // "Selection Criteria for All Events Listed Below": Port of Entry 01/02, or blank and a
   // Visa/Permit 01/02 (no country condition here); current I-20 Active and Funding Verified;
   // SEVIS status Initial or Active.
@@ -49,7 +49,7 @@ std::optional<FmContext> MakeFmContext(const v1::SisPersonSnapshot& snapshot,
   if (!visa) return std::nullopt;
   const v1::I20Form* i20 = CurrentI20(snapshot, today);
   if (i20 == nullptr || !I20ActiveAndFunded(*i20)) return std::nullopt;
-  if (!master || master->deleted()) return std::nullopt;
+  if (master == nullptr || master->deleted()) return std::nullopt;
   if (master->sevis_status() != v1::SEVIS_STATUS_INITIAL &&
       master->sevis_status() != v1::SEVIS_STATUS_ACTIVE) {
     return std::nullopt;
@@ -61,8 +61,8 @@ std::optional<FmContext> MakeFmContext(const v1::SisPersonSnapshot& snapshot,
   ctx.org = Trim(i20->school_code());
   ctx.visa_type = visa->visa_type;
   ctx.i20 = i20;
-  ctx.master = &*master;
-  ctx.run_control = run_control ? &*run_control : nullptr;
+  ctx.master = master;
+  ctx.run_control = run_control;
   if (ctx.org.empty()) return std::nullopt;
   return ctx;
 }
@@ -107,15 +107,13 @@ std::vector<Detection> DetectFm(const v1::SisPersonSnapshot& snapshot, const Mas
   if (i20 == nullptr) return out;
   const std::string org = Trim(i20->school_code());
   if (org.empty()) return out;
-  std::optional<v1::RunControl> rc;
-  if (run_control) rc = run_control(org);
-  const bool validate_cip = !rc || rc->validate_cip();
+  const v1::RunControl* rc = run_control ? run_control(org) : nullptr;
+  const bool validate_cip = rc == nullptr || rc->validate_cip();
   if (auto create = DetectCreateStudent(snapshot, master, setup, today, validate_cip)) {
     out.push_back(std::move(*create));
     return out;  // no SEVIS record yet: nothing to update
   }
-  std::optional<v1::MasterRecord> row;
-  if (master) row = master(org);
+  const v1::MasterRecord* row = master ? master(org) : nullptr;
   std::optional<FmContext> ctx = MakeFmContext(snapshot, row, rc, setup, today);
   if (!ctx) return out;
   DetectFmStatusEvents(*ctx, out);

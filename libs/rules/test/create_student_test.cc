@@ -19,7 +19,7 @@ using testing::ValidF1;
 const common::Date kToday = *common::Date::Parse("2026-03-01");
 
 MasterLookup NoMaster() {
-  return [](const std::string&) { return std::optional<v1::MasterRecord>(); };
+  return [](const std::string&) -> const v1::MasterRecord* { return nullptr; };
 }
 
 std::set<std::string> Codes(const v1::Alert& alert) {
@@ -43,13 +43,13 @@ TEST_P(CreateStudentTriggerTest, Trigger) {
   v1::SisPersonSnapshot s = ValidF1();
   c.mutate(s);
   std::string asked_org;
-  MasterLookup lookup = [&](const std::string& org) -> std::optional<v1::MasterRecord> {
+  v1::MasterRecord m;
+  MasterLookup lookup = [&](const std::string& org) -> const v1::MasterRecord* {
     asked_org = org;
-    if (!c.master_row) return std::nullopt;
-    v1::MasterRecord m;
+    if (!c.master_row) return nullptr;
     m.set_org_id(org);
     m.set_person_id("SIS000001");
-    return m;
+    return &m;
   };
   auto detections = DetectFm(s, lookup, {}, rules::Setup{}, kToday);
   if (!c.expect_alert) {
@@ -147,18 +147,17 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& test_info) { return std::string(test_info.param.name); });
 
 TEST(CreateStudentTest, DeletedMasterRowCountsAsAbsent) {
-  MasterLookup lookup = [](const std::string&) {
-    v1::MasterRecord m;
-    m.set_deleted(true);
-    return std::optional<v1::MasterRecord>(m);
-  };
+  v1::MasterRecord m;
+  m.set_deleted(true);
+  MasterLookup lookup = [&m](const std::string&) { return &m; };
   EXPECT_EQ(DetectFm(ValidF1(), lookup, {}, rules::Setup{}, kToday).size(), 1u);
 }
 
 TEST(CreateStudentTest, MasterRowOfAnotherSchoolDoesNotBlock) {
-  MasterLookup lookup = [](const std::string& org) -> std::optional<v1::MasterRecord> {
-    if (org != "XYZ214F99999000") return std::nullopt;
-    return v1::MasterRecord();
+  v1::MasterRecord other;
+  MasterLookup lookup = [&other](const std::string& org) -> const v1::MasterRecord* {
+    if (org != "XYZ214F99999000") return nullptr;
+    return &other;
   };
   EXPECT_EQ(DetectFm(ValidF1(), lookup, {}, rules::Setup{}, kToday).size(), 1u);
 }

@@ -165,13 +165,13 @@ inline std::vector<Detection> RunFm(const v1::SisPersonSnapshot& s,
                                   const std::optional<v1::MasterRecord>& master,
                                   const std::optional<v1::RunControl>& rc, const Setup& setup,
                                   common::Date today) {
-  MasterLookup ml = [&](const std::string& org) -> std::optional<v1::MasterRecord> {
-    if (master && master->org_id() == org) return master;
-    return std::nullopt;
+  MasterLookup ml = [&](const std::string& org) -> const v1::MasterRecord* {
+    if (master && master->org_id() == org) return &*master;
+    return nullptr;
   };
-  RunControlLookup rl = [&](const std::string& org) -> std::optional<v1::RunControl> {
-    if (rc && rc->org_id() == org) return rc;
-    return std::nullopt;
+  RunControlLookup rl = [&](const std::string& org) -> const v1::RunControl* {
+    if (rc && rc->org_id() == org) return &*rc;
+    return nullptr;
   };
   return DetectFm(s, ml, rl, setup, today);
 }

@@ -326,11 +326,12 @@ absl::StatusOr<std::vector<rules::Detection>> Detector::Evaluate(
   }
   rules::MasterLookup master_lookup = [&masters](const std::string& org) {
     auto it = masters.find(org);
-    return it == masters.end() ? std::optional<v1::MasterRecord>() : it->second;
+    return it == masters.end() ? nullptr : &it->second;
   };
-  rules::RunControlLookup run_control_lookup = [&run_controls](const std::string& org) {
+  rules::RunControlLookup run_control_lookup =
+      [&run_controls](const std::string& org) -> const v1::RunControl* {
     auto it = run_controls.find(org);
-    return it == run_controls.end() ? std::optional<v1::RunControl>() : it->second;
+    return it == run_controls.end() || !it->second ? nullptr : &*it->second;
   };
   auto detections = rules::DetectFm(snapshot, master_lookup, run_control_lookup, setup_,
                                     common::Date::FromTime(clock_.Now()));

@@ -55,8 +55,8 @@ TEST(GeneratorTest, EveryStudentPassesCreateStudentAndJ1sDoNot) {
   setup.preferred_name_type = "PRF";
   setup.codes = std::make_shared<rules::CodeTables>(*codes);
   const common::Date today = *common::Date::Parse("2026-01-15");
-  rules::MasterLookup no_master = [](const std::string&) {
-    return std::optional<v1::MasterRecord>();
+  rules::MasterLookup no_master = [](const std::string&) -> const v1::MasterRecord* {
+    return nullptr;
   };
 
   auto people = GenerateCampus({.count = 500, .seed = 2024, .org = "XYZ214F99999000"});

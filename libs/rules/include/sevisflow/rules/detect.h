@@ -25,14 +25,16 @@ class MessageLite;
 
 namespace sevisflow::rules {
 
-// The SEVIS Master row of this person for an organisation (school code), if any. A record
-// marked `deleted` counts as absent.
-using MasterLookup = std::function<std::optional<v1::MasterRecord>(const std::string& org)>;
+// The SEVIS Master row of this person for an organisation (school code), or null. A record
+// marked `deleted` counts as absent. The row must stay valid for the whole DetectFm call (the
+// lookups hand out pointers so a person's evaluation copies no master record).
+using MasterLookup = std::function<const v1::MasterRecord*(const std::string& org)>;
 
 // The run control of an organisation, if one was set. Without one, the events that read it
 // (Registration, Auth Drop Below FC - Add, Status - Complete by dates) do not fire, and CIP
 // codes are validated.
-using RunControlLookup = std::function<std::optional<v1::RunControl>(const std::string& org)>;
+// Null when the school has none; valid for the whole DetectFm call.
+using RunControlLookup = std::function<const v1::RunControl*(const std::string& org)>;
 
 struct Detection {
   v1::Alert alert;          // alert_id, org, person, event, data and issues set; detected_at not

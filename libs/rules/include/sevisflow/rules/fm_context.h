@@ -55,9 +55,9 @@ struct FmContext {
 // Resolves the context; nullopt when the selection criteria do not hold (not F/M, no current
 // Active+Funded I-20, no school code, no master row, or SEVIS status not Initial/Active).
 std::optional<FmContext> MakeFmContext(const v1::SisPersonSnapshot& snapshot,
-                                       const std::optional<v1::MasterRecord>& master,
-                                       const std::optional<v1::RunControl>& run_control,
-                                       const Setup& setup, common::Date today);
+                                       const v1::MasterRecord* master,
+                                       const v1::RunControl* run_control, const Setup& setup,
+                                       common::Date today);
 
 // Builds the Detection of an update event. `alert` carries the event data (its oneof) and the
 // changes; this sets org, person, visa family, SEVIS id, event, subject, snapshot version and
