@@ -7,7 +7,9 @@ namespace sevisflow::rules {
 namespace {
 
 constexpr v1::VisaFamily kFm = v1::VISA_FAMILY_FM;
+constexpr v1::VisaFamily kJ = v1::VISA_FAMILY_J;
 constexpr char kStudent[] = "UpdateStudent/Student/";
+constexpr char kVisitor[] = "UpdateEV/ExchangeVisitor/";
 
 std::vector<EventInfo> Build() {
   using E = EventInfo;
@@ -52,6 +54,30 @@ std::vector<EventInfo> Build() {
     E{v1::EVENT_TYPE_STATUS_COMPLETE, "", "Status - Complete", "Status/Complete", kFm, true, true, ""},
     E{v1::EVENT_TYPE_STATUS_TERMINATE, "", "Status - Terminate", "Status/Terminate", kFm, true, true, ""},
     E{v1::EVENT_TYPE_STATUS_VERIFY, "", "Status - Verify", "Status/Verify", kFm, true, false, ""},
+    // J (rule book "Process SEVIS Alerts - J"; SEVISBatchCreateUpdateEV)
+    E{v1::EVENT_TYPE_CREATE_EXCHANGE_VISITOR, "", "Create Exchange Visitor", "CreateEV/ExchangeVisitor", kJ, true, false, ""},
+    E{v1::EVENT_TYPE_EV_BIOGRAPHICAL, "", "Biographical", "Biographical", kJ, true, false, ""},
+    E{v1::EVENT_TYPE_EV_DEPENDENT_ADD, "", "Dependent – Add", "Dependent/Add", kJ, true, false, "dependent id"},
+    E{v1::EVENT_TYPE_EV_DEPENDENT_DELETE, "", "Dependent – Delete", "Dependent/Delete", kJ, true, false, "dependent id"},
+    E{v1::EVENT_TYPE_EV_DEPENDENT_EDIT, "", "Dependent – Edit", "Dependent/Edit", kJ, true, false, "dependent id"},
+    E{v1::EVENT_TYPE_EV_DEPENDENT_END_STATUS, "", "Dependent – End Status", "Dependent/EndStatus", kJ, true, false, "dependent id"},
+    E{v1::EVENT_TYPE_EV_DEPENDENT_REPRINT, "", "Dependent – Reprint", "Dependent/Reprint", kJ, false, true, "dependent id"},
+    E{v1::EVENT_TYPE_EV_DEPENDENT_TERMINATE, "", "Dependent – Terminate", "Dependent/Terminate", kJ, true, false, "dependent id"},
+    E{v1::EVENT_TYPE_EV_FINANCIAL_INFO, "", "Financial Info", "FinancialInfo", kJ, true, false, ""},
+    E{v1::EVENT_TYPE_EV_PROGRAM_AMEND, "", "Program – Amend", "Program/Amend", kJ, true, false, ""},
+    E{v1::EVENT_TYPE_EV_PROGRAM_EDIT_SUBJECT, "", "Program – Edit Subject", "Program/EditSubject", kJ, true, false, ""},
+    E{v1::EVENT_TYPE_EV_PROGRAM_EXTENSION, "", "Program – Extension", "Program/Extension", kJ, true, false, ""},
+    E{v1::EVENT_TYPE_EV_PROGRAM_MATRICULATE, "", "Program - Matriculate", "Program/Matriculate", kJ, true, false, ""},
+    E{v1::EVENT_TYPE_EV_PROGRAM_SHORTEN, "", "Program – Shorten", "Program/Shorten", kJ, true, false, ""},
+    E{v1::EVENT_TYPE_EV_REPRINT, "", "Reprint", "Reprint", kJ, false, true, ""},
+    E{v1::EVENT_TYPE_EV_SITE_OF_ACTIVITY_ADD, "", "Site of Activity – Add", "SiteOfActivity/Add", kJ, true, false, "site id"},
+    E{v1::EVENT_TYPE_EV_SITE_OF_ACTIVITY_DELETE, "", "Site of Activity – Delete", "SiteOfActivity/Delete", kJ, true, false, "site id"},
+    E{v1::EVENT_TYPE_EV_SITE_OF_ACTIVITY_EDIT, "", "Site of Activity – Edit", "SiteOfActivity/Edit", kJ, true, false, "site id"},
+    E{v1::EVENT_TYPE_EV_STATUS_CORRECT_INFRACTION, "", "Status – Correct Infraction", "Status/CorrectInfraction", kJ, false, true, ""},
+    E{v1::EVENT_TYPE_EV_STATUS_INVALID, "", "Status - Invalid", "Status/Invalid", kJ, false, true, ""},
+    E{v1::EVENT_TYPE_EV_STATUS_NO_SHOW, "", "Status - No Show", "Status/NoShow", kJ, false, true, ""},
+    E{v1::EVENT_TYPE_EV_STATUS_TERMINATE, "", "Status - Terminate", "Status/Terminate", kJ, false, true, ""},
+    E{v1::EVENT_TYPE_EV_VALIDATE, "", "Validate", "Validate", kJ, true, true, ""},
   };
   // clang-format on
   // Codes and full XML paths live as long as the table (a deque never moves its elements).
@@ -59,8 +85,8 @@ std::vector<EventInfo> Build() {
   for (auto& e : events) {
     storage.push_back(EventCode(e.type));
     e.code = storage.back().c_str();
-    if (e.type != v1::EVENT_TYPE_CREATE_STUDENT) {
-      storage.push_back(std::string(kStudent) + e.xml_element);
+    if (e.type != v1::EVENT_TYPE_CREATE_STUDENT && e.type != v1::EVENT_TYPE_CREATE_EXCHANGE_VISITOR) {
+      storage.push_back(std::string(e.family == kJ ? kVisitor : kStudent) + e.xml_element);
       e.xml_element = storage.back().c_str();
     }
   }

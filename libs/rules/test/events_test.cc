@@ -51,12 +51,17 @@ TEST(EventCatalogue, EveryEventIsDetectedOrManual) {
 }
 
 TEST(EventCatalogue, EveryXmlElementExistsInTheOfficialSchema) {
-  const std::string xsd =
+  // F/M: the 6.55 student schema; J: the newest exchange-visitor schema of the bundle (6.27).
+  const std::string student =
       ReadFile(std::string(SEVISFLOW_DEFAULT_XSD_DIR) + "/6.55/Create-UpdateStudent.xsd");
-  ASSERT_FALSE(xsd.empty()) << "Create-UpdateStudent.xsd not found under "
-                            << SEVISFLOW_DEFAULT_XSD_DIR;
+  const std::string visitor =
+      ReadFile(std::string(SEVISFLOW_DEFAULT_XSD_DIR) + "/6.27/Create-UpdateExchangeVisitor.xsd");
+  ASSERT_FALSE(student.empty()) << "Create-UpdateStudent.xsd not found under "
+                                << SEVISFLOW_DEFAULT_XSD_DIR;
+  ASSERT_FALSE(visitor.empty()) << "Create-UpdateExchangeVisitor.xsd not found under "
+                                << SEVISFLOW_DEFAULT_XSD_DIR;
   for (const auto& e : EventCatalogue()) {
-    if (e.family != v1::VISA_FAMILY_FM) continue;
+    const std::string& xsd = e.family == v1::VISA_FAMILY_J ? visitor : student;
     std::string path = e.xml_element;
     size_t start = 0;
     while (start <= path.size()) {
@@ -75,7 +80,7 @@ TEST(EventCatalogue, DocsListEveryCodeWithItsElement) {
   const std::string doc = ReadFile(std::string(SEVISFLOW_SOURCE_DIR) + "/docs/events.md");
   ASSERT_FALSE(doc.empty()) << "docs/events.md missing";
   for (const auto& e : EventCatalogue()) {
-    const std::string code = std::string("`") + e.code + "`";
+    const std::string code = std::string("| `") + e.code + "` |";
     size_t at = doc.find(code);
     ASSERT_NE(at, std::string::npos) << e.code << " not documented";
     size_t eol = doc.find('\n', at);
