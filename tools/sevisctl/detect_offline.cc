@@ -17,6 +17,7 @@
 #include "sevisflow/common/service_config.h"
 #include "sevisflow/rules/code_tables.h"
 #include "sevisflow/rules/detect.h"
+#include "sevisflow/rules/j_context.h"
 #include "sevisflow/rules/run_control.h"
 
 namespace sevisflow::sevisctl {
@@ -553,7 +554,7 @@ std::vector<v1::Alert> DetectAlerts(const std::vector<v1::SisPersonSnapshot>& sn
     const rules::MasterLookup lookup = [&master, &person](const std::string& org) {
       return master.Find(org, person);
     };
-    for (rules::Detection& d : rules::DetectFm(snapshot, lookup, run_control, setup, today)) {
+    for (rules::Detection& d : rules::DetectAll(snapshot, lookup, run_control, setup, today)) {
       d.alert.set_detected_at(detected_at);
       alerts.push_back(std::move(d.alert));
     }

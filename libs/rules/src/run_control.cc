@@ -52,13 +52,16 @@ std::optional<common::Date> CheckDate(const std::string& path, const char* field
   return date;
 }
 
-void CheckTermRow(const v1::TermSelection& row, int index, std::vector<std::string>& errors) {
+// `j`: the "Process SEVIS Alerts - J" page, which has Current Term and As of Date but no Next
+// Term and no 30-day rule (that is the F/M Registration regulation).
+void CheckTermRow(const v1::TermSelection& row, int index, bool j,
+                  std::vector<std::string>& errors) {
   const std::string path = RowPath(index);
   RequireText(path, "institution", row.institution(), errors);
   RequireText(path, "career", row.career(), errors);
   RequireText(path, "current_term", row.current_term(), errors);
   const std::optional<common::Date> begin =
-      CheckDate(path, "current_term_begin_date", row.current_term_begin_date(), true, errors);
+      CheckDate(path, "current_term_begin_date", row.current_term_begin_date(), !j, errors);
   const std::optional<common::Date> end =
       CheckDate(path, "current_term_end_date", row.current_term_end_date(), false, errors);
   if (begin && end && *end < *begin) {
@@ -78,7 +81,7 @@ void CheckTermRow(const v1::TermSelection& row, int index, std::vector<std::stri
   // term": an upper bound only.
   const std::optional<common::Date> as_of =
       CheckDate(path, "as_of_date", row.as_of_date(), true, errors);
-  if (begin && as_of && *as_of > begin->AddDays(kMaxAsOfDaysAfterTermBegin)) {
+  if (!j && begin && as_of && *as_of > begin->AddDays(kMaxAsOfDaysAfterTermBegin)) {
     errors.push_back(absl::StrCat(path, ".as_of_date: ", as_of->ToString(), " is more than ",
                                   kMaxAsOfDaysAfterTermBegin,
                                   " days after the current term begins (", begin->ToString(),
@@ -91,6 +94,12 @@ void CheckTermRow(const v1::TermSelection& row, int index, std::vector<std::stri
 std::vector<std::string> RunControlErrors(const v1::RunControl& run_control) {
   std::vector<std::string> errors;
   if (Trim(run_control.org_id()).empty()) errors.push_back("org_id: required");
+  const bool j = run_control.visa_family() == v1::VISA_FAMILY_J;
+  // "Trigger Complete Program After" is on the F/M page only.
+  if (j && (run_control.has_complete_after_days_f() || run_control.has_complete_after_days_m())) {
+    errors.push_back(
+        "complete_after_days_f/m: not on the J run control (F/M students only); leave blank");
+  }
   CheckCompleteAfter(run_control.has_complete_after_days_f(), run_control.complete_after_days_f(),
                      kMaxCompleteAfterDaysF, "complete_after_days_f", errors);
   CheckCompleteAfter(run_control.has_complete_after_days_m(), run_control.complete_after_days_m(),
@@ -104,7 +113,7 @@ std::vector<std::string> RunControlErrors(const v1::RunControl& run_control) {
   std::map<std::pair<std::string, std::string>, int> first_row;
   for (int i = 0; i < run_control.terms_size(); ++i) {
     const v1::TermSelection& row = run_control.terms(i);
-    CheckTermRow(row, i, errors);
+    CheckTermRow(row, i, j, errors);
     std::pair<std::string, std::string> key{Upper(row.institution()), Upper(row.career())};
     if (key.first.empty() || key.second.empty()) continue;
     auto [it, inserted] = first_row.emplace(key, i);
@@ -126,6 +135,7 @@ std::vector<std::string> RunControlWarnings(const v1::RunControl& run_control,
                                             common::Date today) {
   std::vector<std::string> warnings;
   const std::string today_text = today.ToString();
+  const bool j = run_control.visa_family() == v1::VISA_FAMILY_J;
   for (int i = 0; i < run_control.terms_size(); ++i) {
     const v1::TermSelection& row = run_control.terms(i);
     const std::string path = RowPath(i);
@@ -133,9 +143,11 @@ std::vector<std::string> RunControlWarnings(const v1::RunControl& run_control,
     if (std::optional<common::Date> as_of = DateOf(row.as_of_date()); as_of && *as_of > today) {
       warnings.push_back(absl::StrCat(path, ".as_of_date: ", as_of->ToString(),
                                       " is after today (", today_text,
-                                      "); Registration and Auth Drop Below FC do not fire "
-                                      "until then"));
+                                      j ? "); Validate does not fire until then"
+                                        : "); Registration and Auth Drop Below FC do not fire "
+                                          "until then"));
     }
+    if (j) continue;  // the J page has no Next Term; Validate reads only the term and as-of date
     // "Next Term ... is used to determine the next session start date that is reported."
     if (Trim(row.next_term_begin_date()).empty()) {
       const char* field = Trim(row.next_term()).empty() ? "next_term" : "next_term_begin_date";

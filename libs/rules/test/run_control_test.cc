@@ -312,3 +312,62 @@ TEST(RunControlWarningsTest, RemarksDoNotMakeARunControlInvalid) {
 
 }  // namespace
 }  // namespace sevisflow::rules
+
+namespace sevisflow::rules {
+namespace {
+
+// "Process SEVIS Alerts - J": Current Term and As of Date per institution and career; no Next
+// Term, no "Trigger Complete Program After" and no 30-day rule (an F/M regulation).
+v1::RunControl JRunControlForValidation() {
+  v1::RunControl rc;
+  rc.set_org_id("P-1-12345");
+  rc.set_visa_family(v1::VISA_FAMILY_J);
+  auto* t = rc.add_terms();
+  t->set_institution("UNIV1");
+  t->set_career("GRAD");
+  t->set_current_term("2026FA");
+  t->set_as_of_date("2026-12-01");
+  return rc;
+}
+
+TEST(RunControlValidationJTest, NoTermDatesNoThirtyDayRule) {
+  v1::RunControl rc = JRunControlForValidation();
+  EXPECT_TRUE(ValidateRunControl(rc).ok()) << ValidateRunControl(rc);
+  // The same row on an F/M run control needs the term start, which bounds the as-of date.
+  rc.set_visa_family(v1::VISA_FAMILY_FM);
+  EXPECT_FALSE(ValidateRunControl(rc).ok());
+  rc.mutable_terms(0)->set_current_term_begin_date("2026-08-20");
+  EXPECT_FALSE(ValidateRunControl(rc).ok());  // 2026-12-01 is > 30 days after the start
+  rc.set_visa_family(v1::VISA_FAMILY_J);
+  EXPECT_TRUE(ValidateRunControl(rc).ok());
+}
+
+TEST(RunControlValidationJTest, CompletionDaysAreRefused) {
+  v1::RunControl rc = JRunControlForValidation();
+  rc.set_complete_after_days_f(10);
+  absl::Status status = ValidateRunControl(rc);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(std::string(status.message()).find("complete_after_days"), std::string::npos);
+}
+
+TEST(RunControlValidationJTest, StillNeedsTermAndAsOfDate) {
+  v1::RunControl rc = JRunControlForValidation();
+  rc.mutable_terms(0)->clear_current_term();
+  rc.mutable_terms(0)->clear_as_of_date();
+  absl::Status status = ValidateRunControl(rc);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(std::string(status.message()).find("terms[0].current_term: required"),
+            std::string::npos);
+  EXPECT_NE(std::string(status.message()).find("terms[0].as_of_date: required"),
+            std::string::npos);
+}
+
+TEST(RunControlWarningsJTest, NoNextTermRemarkAndValidateWording) {
+  v1::RunControl rc = JRunControlForValidation();
+  auto warnings = RunControlWarnings(rc, *common::Date::Parse("2026-11-01"));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("Validate does not fire until then"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sevisflow::rules

@@ -15,6 +15,7 @@
 #include "sevisflow/kafka/dlq.h"
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
+#include "sevisflow/rules/j_context.h"
 #include "sevisflow/rules/run_control.h"
 #include "sevisflow/v1/master.pb.h"
 
@@ -55,11 +56,16 @@ std::optional<common::TimePoint> ParseRfc3339(const std::string& text) {
   return std::chrono::time_point_cast<common::TimePoint::duration>(absl::ToChronoTime(t));
 }
 
-// The school codes of a snapshot's I-20 rows, as the rules read them (trimmed).
+// The organisations of a snapshot as the rules read them (trimmed): the school codes of its
+// I-20 rows (F/M) and the program numbers of its DS-2019 rows (J).
 std::set<std::string> SchoolCodes(const v1::SisPersonSnapshot& snapshot) {
   std::set<std::string> orgs;
   for (const auto& i20 : snapshot.i20()) {
     std::string org(absl::StripAsciiWhitespace(i20.school_code()));
+    if (!org.empty()) orgs.insert(std::move(org));
+  }
+  for (const auto& ds2019 : snapshot.ds2019()) {
+    std::string org(absl::StripAsciiWhitespace(ds2019.program_number()));
     if (!org.empty()) orgs.insert(std::move(org));
   }
   return orgs;
@@ -333,7 +339,7 @@ absl::StatusOr<std::vector<rules::Detection>> Detector::Evaluate(
     auto it = run_controls.find(org);
     return it == run_controls.end() || !it->second ? nullptr : &*it->second;
   };
-  auto detections = rules::DetectFm(snapshot, master_lookup, run_control_lookup, setup_,
+  auto detections = rules::DetectAll(snapshot, master_lookup, run_control_lookup, setup_,
                                     common::Date::FromTime(clock_.Now()));
   evaluation_seconds_.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -585,7 +591,7 @@ absl::StatusOr<rules::ManualCheck> Detector::CheckManualEvent(const std::string&
   if (!bytes.ok()) return bytes.status();
   std::optional<v1::MasterRecord> master;
   if (bytes->has_value()) master = ParseMaster(**bytes);
-  return rules::CheckManualFm(event, **snapshot, master, subject, setup_,
+  return rules::CheckManual(event, **snapshot, master, subject, setup_,
                               common::Date::FromTime(clock_.Now()));
 }
 

@@ -188,6 +188,55 @@ TEST_F(DetectOfflineTest, CreateStudentWithoutMasterRow) {
   EXPECT_TRUE(alert.has_create_student());
 }
 
+// A synthetic J-1 exchange visitor that satisfies Create Exchange Visitor (no real person).
+v1::SisPersonSnapshot Visitor(const std::string& person_id) {
+  v1::SisPersonSnapshot s;
+  s.set_person_id(person_id);
+  s.set_version(2);
+  auto* n = s.add_names();
+  n->set_name_type("PRI");
+  n->set_last_name("Testvisitor");
+  n->set_first_name("Kim");
+  auto* bio = s.mutable_bio();
+  bio->set_birth_date("1998-07-14");
+  bio->set_gender("F");
+  bio->set_birth_city("Bremen");
+  bio->set_birth_country("GM");
+  bio->set_citizenship_country("GM");
+  bio->set_preferred_email("visitor@example.edu");
+  s.add_port_of_entry()->set_immigration_status("03");
+  auto* d = s.add_ds2019();
+  d->set_effective_date("2026-05-01");
+  d->set_effective_status(v1::FORM_STATUS_ACTIVE);
+  d->set_funding_verified(true);
+  d->set_program_number("P-1-12345");
+  d->set_program_category("1B");
+  d->set_position_code("213");
+  d->set_subject_field_code("11.0701");
+  d->set_program_start_date("2026-08-20");
+  d->set_program_end_date("2027-05-15");
+  d->set_permanent_residence_country("GM");
+  d->set_citizenship_country("GM");
+  d->mutable_financial()->set_personal_funds(30000);
+  return s;
+}
+
+TEST_F(DetectOfflineTest, MixedFileGivesBothFamilies) {
+  // One file, an F-1 student and a J-1 exchange visitor: the person's visa decides the rule
+  // book, the organisation is the school code or the program number.
+  const DetectResult result = DetectFiles(
+      Inputs(Json(Student("SIS000001")) + "\n" + Json(Visitor("SIS000002")) + "\n"));
+  ASSERT_THAT(result.errors, IsEmpty());
+  ASSERT_THAT(result.alerts, SizeIs(2));
+  EXPECT_EQ(result.alerts[0].event_type(), v1::EVENT_TYPE_CREATE_STUDENT);
+  EXPECT_EQ(result.alerts[0].visa_family(), v1::VISA_FAMILY_FM);
+  EXPECT_EQ(result.alerts[0].org_id(), kOrg);
+  EXPECT_EQ(result.alerts[1].event_type(), v1::EVENT_TYPE_CREATE_EXCHANGE_VISITOR);
+  EXPECT_EQ(result.alerts[1].visa_family(), v1::VISA_FAMILY_J);
+  EXPECT_EQ(result.alerts[1].org_id(), "P-1-12345");
+  EXPECT_TRUE(result.alerts[1].has_create_exchange_visitor());
+}
+
 TEST_F(DetectOfflineTest, CommandPrintsOneJsonAlertPerLine) {
   DetectFlags flags = Flags(Json(Student("SIS000001")) + "\n\n");
   const Run run = RunIt(flags);
