@@ -163,6 +163,9 @@ v1::EvProgramData& StartProgramData(v1::Alert& alert, const v1::Ds2019Form& ds,
   data.set_program_start_date(p.start);
   data.set_program_end_date(p.end);
   data.set_remarks(ds.remarks());
+  // The T/IPP phase dates travel with the program's dates (TippPhaseDates of Amend, Extension
+  // and Shorten in the EV schema).
+  data.mutable_tipp_phases()->CopyFrom(ds.tipp_phases());
   return data;
 }
 

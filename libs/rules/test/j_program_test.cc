@@ -1235,3 +1235,35 @@ TEST(JProgramInteractions, BaselineGivesNoProgramEvent) {
 
 }  // namespace
 }  // namespace sevisflow::rules
+
+namespace sevisflow::rules {
+namespace {
+
+// The T/IPP phase dates (Form DS-7002) go with the program's new dates: the EV schema's Amend,
+// Extension and Shorten carry TippPhaseDates.
+TEST(JProgramTipp, ExtensionCarriesThePhasesOfTheDs2019) {
+  v1::SisPersonSnapshot s = testing::ValidJ1();
+  auto* phase = s.mutable_ds2019(0)->add_tipp_phases();
+  phase->set_phase_id("PH1");
+  phase->set_site_id("S1");
+  phase->set_start_date("2026-08-20");
+  phase->set_end_date("2027-08-15");
+  s.mutable_ds2019(0)->set_program_end_date("2027-08-15");  // later than SEVIS's 2027-05-15
+  auto d = testing::OfType(testing::RunJ(s, testing::ActiveJMaster(), testing::JRunControl(),
+                                         rules::Setup{}, testing::BaselineToday()),
+                           v1::EVENT_TYPE_EV_PROGRAM_EXTENSION);
+  ASSERT_EQ(d.size(), 1u);
+  ASSERT_EQ(d[0].alert.ev_program().tipp_phases_size(), 1);
+  EXPECT_EQ(d[0].alert.ev_program().tipp_phases(0).phase_id(), "PH1");
+  EXPECT_EQ(d[0].alert.ev_program().tipp_phases(0).end_date(), "2027-08-15");
+  // Without a plan nothing is invented.
+  s.mutable_ds2019(0)->clear_tipp_phases();
+  d = testing::OfType(testing::RunJ(s, testing::ActiveJMaster(), testing::JRunControl(),
+                                    rules::Setup{}, testing::BaselineToday()),
+                      v1::EVENT_TYPE_EV_PROGRAM_EXTENSION);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].alert.ev_program().tipp_phases_size(), 0);
+}
+
+}  // namespace
+}  // namespace sevisflow::rules
