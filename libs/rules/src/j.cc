@@ -48,6 +48,16 @@ bool Ds2019ActiveAndFunded(const v1::Ds2019Form& ds2019) {
   return ds2019.effective_status() == v1::FORM_STATUS_ACTIVE && ds2019.funding_verified();
 }
 
+bool BornInUsOrTerritory(std::string_view birth_country) {
+  // United States, American Samoa, Navassa Island, Northern Mariana Islands, Jarvis Island,
+  // Baker Island, Guam, Howland Island, U.S. Pacific Islands, Johnston Atoll, Kingman Reef,
+  // Palmyra Atoll, Midway Islands, Puerto Rico, Virgin Islands, Wake Island.
+  static constexpr std::string_view kCodes[] = {"US", "AQ", "BQ", "CQ", "DQ", "FQ", "GQ", "HQ",
+                                                "IQ", "JQ", "KQ", "LQ", "MQ", "RQ", "VQ", "WQ"};
+  const std::string c = Upper(birth_country);
+  return std::find(std::begin(kCodes), std::end(kCodes), c) != std::end(kCodes);
+}
+
 bool IsStudentCategory(std::string_view category) {
   const std::string c = Upper(category);
   return c.size() == 2 && c[0] == '1' && c[1] >= 'A' && c[1] <= 'F';

@@ -54,18 +54,7 @@ constexpr char kMailAddressType[] = "MAIL";
 constexpr int kMaxDependents = 25;
 constexpr int kMaxSites = 25;
 
-// The United States and its territories among BirthCntryCodeType's codes (FIPS 10-4): United
-// States, American Samoa, Navassa Island, Northern Mariana Islands, Jarvis Island, Baker Island,
-// Guam, Howland Island, U.S. Pacific Islands, Johnston Atoll, Kingman Reef, Palmyra Atoll,
-// Midway Islands, Puerto Rico, Virgin Islands, Wake Island.
-constexpr std::array<std::string_view, 16> kUsBirthCountries = {
-    "US", "AQ", "BQ", "CQ", "DQ", "FQ", "GQ", "HQ", "IQ", "JQ", "KQ", "LQ", "MQ", "RQ", "VQ", "WQ"};
-
-bool BornInUs(std::string_view birth_country) {
-  const std::string c = Upper(birth_country);
-  return std::find(kUsBirthCountries.begin(), kUsBirthCountries.end(), c) !=
-         kUsBirthCountries.end();
-}
+bool BornInUs(std::string_view birth_country) { return BornInUsOrTerritory(birth_country); }
 
 bool AllDigits(const std::string& s, size_t n) {
   return s.size() == n && std::all_of(s.begin(), s.end(), [](unsigned char c) {

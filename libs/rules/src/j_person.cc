@@ -46,8 +46,6 @@ constexpr char kInternationalOrgType[] = "InternationalOrgCodeType";
 // address; the rule book's "Address Type for the mailing address is based on the SEVIS Setup
 // Address Mapping page" is read as this fixed type (decisions-jperson.md).
 constexpr char kMailingAddressType[] = "MAIL";
-// SEVIS country code of the United States (birth country reason).
-constexpr char kUnitedStates[] = "US";
 
 // ---------------------------------------------------------------------------------------------
 // Small string helpers (no allocation on the comparison path).
@@ -347,9 +345,10 @@ void CheckBirthCountryReason(const Setup& setup, Issues& issues, const std::stri
                              std::string_view birth_country, const std::string& reason) {
   if (!reason.empty()) {
     issues.CheckCode(setup, field, reason, {kUsBornReasonType}, "Birth country reason");
-  } else if (TrimView(birth_country) == kUnitedStates) {
+  } else if (BornInUsOrTerritory(TrimView(birth_country))) {
     issues.Add(field, kRequiredMissing,
-               "Birth country reason is required when the birth country is the United States");
+               "Birth country reason is required when the birth country is the United States "
+               "or a US territory");
   }
 }
 

@@ -470,6 +470,26 @@ TEST(JBiographicalData, IssuesDoNotSuppressTheAlert) {
   EXPECT_TRUE(IssuesOf(found[0].alert).count("ds2019.birth_country_reason:UNKNOWN_CODE"));
 }
 
+// "The reason code is provided if Country of Birth is US or US Territory": the same list as
+// Create Exchange Visitor (rules::BornInUsOrTerritory), e.g. Puerto Rico (RQ) and Guam (GQ).
+TEST(JBiographicalData, BornInAUsTerritoryNeedsAReason) {
+  World w = Baseline();
+  for (const char* territory : {"RQ", "GQ"}) {
+    w.s.mutable_bio()->set_birth_country(territory);
+    auto found = OfType(Detect(w), v1::EVENT_TYPE_EV_BIOGRAPHICAL);
+    ASSERT_EQ(found.size(), 1u) << territory;
+    EXPECT_TRUE(IssuesOf(found[0].alert).count("ds2019.birth_country_reason:REQUIRED_MISSING"))
+        << territory;
+  }
+  // Born abroad: no reason needed.
+  w.s.mutable_bio()->set_birth_country("FR");
+  auto found = OfType(Detect(w), v1::EVENT_TYPE_EV_BIOGRAPHICAL);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_FALSE(IssuesOf(found[0].alert).count("ds2019.birth_country_reason:REQUIRED_MISSING"));
+  EXPECT_TRUE(BornInUsOrTerritory(" rq "));
+  EXPECT_FALSE(BornInUsOrTerritory("USA"));
+}
+
 TEST(JBiographicalData, OoWithoutExplanationIsMissing) {
   World w = Baseline();
   AddMailAddress(w);

@@ -44,6 +44,11 @@ const v1::Ds2019Form* CurrentDs2019(const v1::SisPersonSnapshot& snapshot, commo
 // Status Active and Funding Verified Y on a DS-2019 row.
 bool Ds2019ActiveAndFunded(const v1::Ds2019Form& ds2019);
 
+// "Country of Birth is US or US Territory" (Create Exchange Visitor; also the Biographical and
+// J-2 dependent birth-country reason): the United States and its territories among
+// BirthCntryCodeType's FIPS codes. One list for every J rule that needs it.
+bool BornInUsOrTerritory(std::string_view birth_country);
+
 // Program categories of students ("1a, 1b, 1c, 1d, 1e, or 1f"; SEVIS codes 1A..1F).
 bool IsStudentCategory(std::string_view category);
 
