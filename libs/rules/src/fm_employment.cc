@@ -4,7 +4,7 @@
 //
 // Each Employment Authorizations row of the snapshot is matched with the SEVIS Master employment
 // of the same sequence number. The readings of ambiguous sentences are listed in
-// scratch/decisions-employment.md (to be merged into docs/rule-decisions.md).
+// docs/rule-decisions.md (to be merged into docs/rule-decisions.md).
 #include <string>
 #include <string_view>
 #include <vector>

@@ -15,12 +15,15 @@
 #include <string>
 #include <string_view>
 
+#include "internal.h"
 #include "sevisflow/rules/events.h"
 #include "sevisflow/rules/fm_context.h"
 #include "sevisflow/rules/selection.h"
 
 namespace sevisflow::rules {
 namespace {
+
+using internal::TrimView;
 
 // The rule book's words for each condition.
 constexpr char kNoRecord[] = "the student has no SEVIS record";
@@ -48,12 +51,6 @@ constexpr char kDependentInitialOrActive[] =
     "The Additional Data prompt displays initial or active status dependents from which to select.";
 constexpr char kNoInactiveBioRows[] =
     "No inactive rows exist on the Bio/Demo page of the SEVIS Master component.";
-
-std::string_view TrimView(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 bool EqualsNoCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -23,6 +23,8 @@
 namespace sevisflow::rules {
 namespace {
 
+using internal::TrimView;
+
 using internal::CheckCip;
 using internal::Issues;
 using internal::kDateOrder;
@@ -30,12 +32,6 @@ using internal::kOutOfRange;
 using internal::kRequiredMissing;
 
 using OptDate = std::optional<common::Date>;
-
-std::string_view TrimView(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 OptDate DateIn(std::string_view iso) { return common::Date::Parse(TrimView(iso)); }
 

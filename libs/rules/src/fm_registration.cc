@@ -11,6 +11,8 @@
 namespace sevisflow::rules {
 namespace {
 
+using internal::TrimView;
+
 using internal::FindAddress;
 using internal::Issues;
 using internal::kInvalidDate;
@@ -24,14 +26,7 @@ constexpr double kUnitsEpsilon = 1e-6;
 
 // Trimming and comparing views keeps the per-person evaluation free of string allocations; the
 // ASCII tests avoid libc's locale lookups, the hottest part of these rules.
-constexpr bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 constexpr char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
-
-std::string_view TrimView(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // SIS codes (institution, career, term, status, instruction mode) compare trimmed and without
 // regard to case, as PeopleSoft keys are upper case but feeds and config may not be.

@@ -13,6 +13,8 @@
 namespace sevisflow::rules {
 namespace {
 
+using internal::TrimView;
+
 using internal::Issues;
 using internal::kRequiredMissing;
 using internal::Trim;
@@ -42,14 +44,7 @@ using ActionRows = google::protobuf::RepeatedPtrField<v1::ProgramAction>;
 
 // Trimming and comparing views keeps the per-person evaluation free of string allocations; the
 // ASCII tests avoid libc's locale lookups, the hottest part of these rules.
-constexpr bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 constexpr char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
-
-std::string_view TrimView(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // SIS codes compare trimmed and without regard to case.
 bool SameCode(std::string_view a, std::string_view b) {

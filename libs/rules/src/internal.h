@@ -24,6 +24,10 @@ inline constexpr char kOutOfRange[] = "OUT_OF_RANGE";
 inline constexpr char kInvalidCip[] = "CIP_NOT_VALID";
 
 std::string Trim(std::string_view s);
+// Trim without a copy (white space as std::isspace in the "C" locale).
+std::string_view TrimView(std::string_view s);
+// ASCII case-insensitive equality.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string Upper(std::string_view s);
 std::optional<common::Date> DateOf(std::string_view iso);  // trimmed; nullopt when invalid
 bool YesValue(std::string_view s);  // "Y", "YES", "TRUE", "1" (any case)

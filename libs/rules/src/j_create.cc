@@ -1,7 +1,7 @@
 // Rule book (shared/seeds/004_*.txt), "Process SEVIS Alerts - J", event "Create Exchange
 // Visitor" (SEVIS CreateEV/ExchangeVisitor, Create-UpdateExchangeVisitor.xsd EVPersonType).
 //
-// Readings (scratch/decisions-jcreate.md):
+// Readings (docs/rule-decisions.md):
 //  - The visa condition is the J selection criteria (SelectJVisa): J-1 by the newest Port of
 //    Entry immigration status, else a Visa/Permit 03 where the country is USA.
 //  - "The reason code is provided if Country of Birth is US or US Territory": a missing reason

@@ -4,7 +4,7 @@
 // Dependent - Reprint, Reprint, Status - Correct Infraction, Invalid, No Show, Terminate, and
 // Validate for a nonstudent program category.
 //
-// Readings (scratch/decisions-jcreate.md, as fm_manual.cc for F/M):
+// Readings (docs/rule-decisions.md, as fm_manual.cc for F/M):
 //  - Every manual event acts on an existing SEVIS record: no master row, no event; an F/M
 //    record is not an exchange visitor's.
 //  - The events act on the SEVIS record alone; their SEVIS status condition is the event's own
@@ -16,11 +16,14 @@
 #include <string>
 #include <string_view>
 
+#include "internal.h"
 #include "sevisflow/rules/events.h"
 #include "sevisflow/rules/j_context.h"
 
 namespace sevisflow::rules {
 namespace {
+
+using internal::TrimView;
 
 // The rule book's words for each condition.
 constexpr char kNoRecord[] = "the exchange visitor has no SEVIS record";
@@ -42,12 +45,6 @@ constexpr char kNoInactiveBioSoaRows[] =
 constexpr char kNonStudentCategory[] =
     "Manually enter this event on the Alerts Header page of the Select Events to Report - J "
     "component if the exchange visitor is in a nonstudent program category.";
-
-std::string_view TrimView(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 bool EqualsNoCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

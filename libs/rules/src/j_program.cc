@@ -3,7 +3,7 @@
 // Delete, Edit, and Validate. The selection criteria (J-1 visa, current DS-2019 Active and Funding
 // Verified, SEVIS status Initial, Inactive or Active) already hold: see MakeJContext.
 //
-// Readings of the rule book applied here (recorded in scratch/decisions-jprogram.md):
+// Readings of the rule book applied here (recorded in docs/rule-decisions.md):
 //  - A blank or invalid DS-2019 date or code triggers nothing: there is no value to report. A
 //    blank or invalid master value "is different from" a valid DS-2019 value; "earlier" / "less
 //    than" need both dates.
@@ -28,6 +28,8 @@
 namespace sevisflow::rules {
 namespace {
 
+using internal::TrimView;
+
 using internal::CheckCip;
 using internal::Issues;
 using internal::kDateOrder;
@@ -44,12 +46,6 @@ constexpr size_t kRemarksMax = 500;  // common:RemarksType
 
 constexpr bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 constexpr char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
-
-std::string_view TrimView(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 std::string TrimStr(std::string_view s) { return std::string(TrimView(s)); }
 

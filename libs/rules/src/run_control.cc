@@ -1,6 +1,6 @@
 // Rule book (shared/seeds/004_*.txt), "Process SEVIS Alerts - F/M" page: SEVIS School Code,
 // Trigger Complete Program After (F/M students) and Academic Information Selection (Current
-// Term, Next Term, As of Date). Readings: scratch/decisions-offline.md.
+// Term, Next Term, As of Date). Readings: docs/rule-decisions.md.
 #include "sevisflow/rules/run_control.h"
 
 #include <map>

@@ -1,7 +1,7 @@
 // Rule book "Process SEVIS Alerts - J", event "Create Exchange Visitor"
 // (rules::DetectCreateExchangeVisitor). Each case starts from ValidJ1 without a SEVIS Master row
 // on BaselineToday, changes one thing and names the rule-book sentence (or recorded decision,
-// scratch/decisions-jcreate.md) it checks.
+// docs/rule-decisions.md) it checks.
 #include <functional>
 #include <memory>
 #include <optional>
