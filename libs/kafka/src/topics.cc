@@ -52,6 +52,10 @@ std::vector<TopicSpec> DefaultTopics(int partitions) {
   topics.push_back(Compacted(kSevisMaster, partitions));
   topics.push_back(Retained(kSevisOutcomes, partitions, kFourteenDaysMs));
   topics.push_back(Compacted(kSevisRunControl, partitions));
+  topics.push_back(Compacted(kSisSupplemental, partitions));
+  topics.push_back(Retained(kSisSupplementalDlq, partitions, kThirtyDaysMs));
+  // Who did what in review is evidence for a DSO's reporting duty: never expired by Kafka.
+  topics.push_back(Retained(kSevisAudit, partitions, "-1"));
   return topics;
 }
 

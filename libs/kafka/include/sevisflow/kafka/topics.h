@@ -29,6 +29,12 @@ inline constexpr char kSevisOutcomes[] = "sevis.outcomes";
 // Run control of the SEVIS Alerts process per school code / program number (RunControl),
 // keyed by org_id; compacted. The detector is its only writer and keeps a Redis view of it.
 inline constexpr char kSevisRunControl[] = "sevis.runcontrol";
+// DSO-entered SEVIS data the SIS lacks (SupplementalData), keyed by "<org>/<person>";
+// compacted. The builder's ReviewService writes it; the detector merges it into snapshots.
+inline constexpr char kSisSupplemental[] = "sis.supplemental";
+inline constexpr char kSisSupplementalDlq[] = "sis.supplemental.dlq";
+// The review audit log (AuditEntry), keyed by organisation; kept forever.
+inline constexpr char kSevisAudit[] = "sevis.audit";
 
 // Suffix of dead-letter topics: "<topic>.dlq".
 inline constexpr char kDlqSuffix[] = ".dlq";
