@@ -129,6 +129,25 @@ TEST_F(KafkaIntegrationTest, EnsureTopicsCreatesTheCatalogueAndIsIdempotent) {
   EXPECT_EQ(by_name.count("__consumer_offsets"), 0u);
 }
 
+TEST_F(KafkaIntegrationTest, TombstoneIsANullValueAndAnEmptyRecordIsNot) {
+  const std::string topic = "it.tombstone";
+  CreateTopic(topic, 1);
+  auto producer = MakeProducer("it-tombstone");
+  ASSERT_NE(producer, nullptr);
+  ASSERT_TRUE(producer->Send(topic, "k1", "").ok());
+  ASSERT_TRUE(producer->SendTombstone(topic, "k2").ok());
+  EXPECT_EQ(producer->SendTombstone(topic, "").code(), absl::StatusCode::kInvalidArgument);
+  auto consumer = MakeConsumer("g-tombstone", topic);
+  ASSERT_NE(consumer, nullptr);
+  std::vector<Message> got = ConsumeN(*consumer, 2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].key, "k1");
+  EXPECT_FALSE(got[0].is_tombstone);
+  EXPECT_TRUE(got[0].value.empty());
+  EXPECT_EQ(got[1].key, "k2");
+  EXPECT_TRUE(got[1].is_tombstone);
+}
+
 TEST_F(KafkaIntegrationTest, ProducingToAMissingTopicFailsPermanently) {
   ProducerOptions options;
   options.brokers = Brokers();

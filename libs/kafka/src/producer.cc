@@ -133,6 +133,22 @@ Producer::~Producer() {
 absl::Status Producer::SendAsync(std::string_view topic, std::string_view key,
                                  std::string_view value, const Headers& headers,
                                  DeliveryCallback on_delivery) {
+  return Produce(topic, key, value, /*tombstone=*/false, headers, std::move(on_delivery));
+}
+
+absl::Status Producer::SendTombstone(std::string_view topic, std::string_view key) {
+  if (key.empty()) return absl::InvalidArgumentError("a tombstone needs a key");
+  auto promise = std::make_shared<std::promise<absl::Status>>();
+  std::future<absl::Status> result = promise->get_future();
+  absl::Status enqueued = Produce(topic, key, {}, /*tombstone=*/true, {},
+                                  [promise](absl::Status s) { promise->set_value(std::move(s)); });
+  if (!enqueued.ok()) return enqueued;
+  return result.get();
+}
+
+absl::Status Producer::Produce(std::string_view topic, std::string_view key,
+                               std::string_view value, bool tombstone, const Headers& headers,
+                               DeliveryCallback on_delivery) {
   if (absl::Status f = impl_->Fatal(); !f.ok()) return f;
   HeadersPtr hdrs;
   if (!headers.empty()) {
@@ -158,8 +174,8 @@ absl::Status Producer::SendAsync(std::string_view topic, std::string_view key,
   // librdkafka takes a null pointer as a null value (tombstone); an empty record has an empty,
   // non-null value.
   static const char kEmpty[] = "";
-  vus[n].u.mem.ptr = const_cast<char*>(value.data() ? value.data() : kEmpty);
-  vus[n++].u.mem.size = value.size();
+  vus[n].u.mem.ptr = tombstone ? nullptr : const_cast<char*>(value.data() ? value.data() : kEmpty);
+  vus[n++].u.mem.size = tombstone ? 0 : value.size();
   vus[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
   // COPY: the caller's buffers may go away; BLOCK: back-pressure while the local queue is full
   // (safe because a dedicated thread serves delivery reports).

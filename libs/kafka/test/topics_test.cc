@@ -17,13 +17,14 @@ TEST(TopicsTest, CatalogueHasEveryTopicOnceWithRequestedPartitions) {
   EXPECT_EQ(names, (std::set<std::string>{kSisPerson, kSisPersonDlq, kSevisAlerts,
                                           kSevisAlertsDlq, kSevisBatches, kSevisBatchesDlq,
                                           kSevisResults, kSevisResultsDlq, kSevisMaster,
-                                          kSevisOutcomes, kSevisRunControl}));
+                                          kSevisOutcomes, kSevisRunControl, kSisSupplemental,
+                                          kSisSupplementalDlq, kSevisAudit}));
 }
 
 TEST(TopicsTest, CompactedTopicsAreTheLatestStateTopicsAndHaveNoRetention) {
   for (const TopicSpec& t : DefaultTopics(3)) {
-    bool should_compact =
-        t.name == kSisPerson || t.name == kSevisMaster || t.name == kSevisRunControl;
+    bool should_compact = t.name == kSisPerson || t.name == kSevisMaster ||
+                          t.name == kSevisRunControl || t.name == kSisSupplemental;
     EXPECT_EQ(t.compacted, should_compact) << t.name;
     if (should_compact) {
       EXPECT_EQ(t.configs.at("cleanup.policy"), "compact") << t.name;
@@ -44,6 +45,16 @@ TEST(TopicsTest, DeadLetterTopicsKeepLongerThanTheirSources) {
   EXPECT_EQ(retention.at(kSevisAlertsDlq), 30LL * 24 * 3600 * 1000);
   EXPECT_GT(retention.at(kSisPersonDlq), retention.at(kSevisAlerts));
   EXPECT_GT(retention.at(kSevisResultsDlq), retention.at(kSevisResults));
+}
+
+TEST(TopicsTest, AuditIsKeptForever) {
+  for (const TopicSpec& t : DefaultTopics(1)) {
+    if (t.name == kSevisAudit) {
+      EXPECT_EQ(t.configs.at("retention.ms"), "-1");
+      return;
+    }
+  }
+  ADD_FAILURE() << "no " << kSevisAudit << " in the catalogue";
 }
 
 TEST(TopicsTest, PartitionsAreAtLeastOne) {

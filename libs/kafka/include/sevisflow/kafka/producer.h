@@ -52,6 +52,11 @@ class Producer {
   // Records to one partition keep their order (idempotent producer).
   absl::Status SendAll(const std::vector<OutgoingMessage>& messages);
 
+  // Produces a tombstone (null value) for `key` on a compacted topic and waits for its delivery
+  // report: compaction then removes the key. An empty `value` given to Send is an empty record,
+  // not a tombstone.
+  absl::Status SendTombstone(std::string_view topic, std::string_view key);
+
   // Enqueues one record (blocking while the local queue is full). OK means on_delivery will be
   // called exactly once; an error means the record was not enqueued and on_delivery will not
   // be called.
@@ -72,6 +77,8 @@ class Producer {
  private:
   struct Impl;
   explicit Producer(std::unique_ptr<Impl> impl);
+  absl::Status Produce(std::string_view topic, std::string_view key, std::string_view value,
+                       bool tombstone, const Headers& headers, DeliveryCallback on_delivery);
   std::unique_ptr<Impl> impl_;
 };
 
