@@ -405,6 +405,8 @@ void DetectOffCampus(const FmContext& ctx, const Row& r, std::vector<Detection>&
       !m.rescind_recommendation()) {
     v1::Alert alert = BaseAlert(r);
     alert.mutable_employment()->set_reason(std::string(reason));
+    // OCEmploymentType identifies the employment by SEVIS's dates and reason.
+    alert.mutable_employment()->set_sevis_reason(std::string(View(m.reason())));
     Issues issues;
     CheckSevisDates(issues, m, r.master_index);
     issues.RequireCode(setup, r.path + ".reason", std::string(reason), {kOffCampusReasonType},
@@ -440,6 +442,7 @@ void DetectOffCampus(const FmContext& ctx, const Row& r, std::vector<Detection>&
   v1::Alert alert = BaseAlert(r);
   v1::EmploymentData* d = alert.mutable_employment();
   d->set_reason(std::string(reason));
+  d->set_sevis_reason(std::string(View(m.reason())));
   d->set_remarks(e.remarks());
   diff(&alert);
   Issues issues;
@@ -543,7 +546,13 @@ void DetectOptEmployer(const FmContext& ctx, const Row& r, int j, std::vector<De
   };
   if (!diff(nullptr)) return;  // the usual case: build nothing
   v1::Alert alert = BaseAlert(r);
-  *alert.mutable_employment()->add_employers() = EmployerDataOf(employer);
+  v1::EmployerData* reported = alert.mutable_employment()->add_employers();
+  *reported = EmployerDataOf(employer);
+  // EmployerIdentifier: the name and start date SEVIS holds (the old-schema employer 1 has no
+  // start date of its own in the master; the writer then sends the page's).
+  reported->set_sevis_name(
+      std::string(View(known != nullptr ? known->name() : m.employer_name())));
+  if (known != nullptr) reported->set_sevis_start_date(std::string(View(known->start_date())));
   diff(&alert);
   Issues issues;
   CheckSevisDates(issues, m, r.master_index);

@@ -240,9 +240,11 @@ void DetectAuthDropBelowFcAdd(const FmContext& ctx, const Enrolment& enrolment,
   data.set_term(std::string(term));
   data.set_enrolled_units(enrolment.full_time_units);
   data.set_required_units(required);
-  // AuthDropBelowType requires Reason, StartDate and EndDate: the SIS holds none of them.
+  // AuthDropBelowType/EndDate is the "Current term/session end date" (XSD annotation): the run
+  // control's current term end. Reason and StartDate are the DSO's decision.
+  data.set_end_date(Trim(row.current_term_end_date()));
   issues.Add("auth_drop_below.reason", kDsoInputRequired,
-             "Drop below full course reason, start date and end date must be entered in review");
+             "Drop below full course reason and start date must be entered in review");
   out.push_back(MakeDetection(ctx, v1::EVENT_TYPE_AUTH_DROP_BELOW_FC_ADD, "", std::move(alert),
                               issues.Take()));
 }

@@ -333,6 +333,12 @@ std::optional<Detection> DetectCreateExchangeVisitor(const v1::SisPersonSnapshot
     *data.mutable_us_address() = *us;
     CheckUsAddress(setup, issues, "addresses.us", *us, "U.S. address");
   }
+  // USAddress / MailAddress ExplanationCode and Explanation (USAddrDoctorType): the DS-2019's,
+  // the values Biographical compares with the SEVIS Master.
+  data.set_us_address_explanation_code(Trim(ds->us_address_explanation_code()));
+  data.set_us_address_explanation(Trim(ds->us_address_explanation()));
+  data.set_mailing_address_explanation_code(Trim(ds->mailing_address_explanation_code()));
+  data.set_mailing_address_explanation(Trim(ds->mailing_address_explanation()));
   if (const v1::Address* mail = FindAddress(snapshot, kMailAddressType); mail != nullptr) {
     *data.mutable_mailing_address() = *mail;
     CheckUsAddress(setup, issues, "addresses.mail", *mail, "Mailing address");

@@ -410,6 +410,12 @@ void EmitWithReason(const JContext& ctx, v1::EventType event, const v1::Ds2019De
                     std::vector<Detection>& out) {
   DependentReport r = StartDependentReport(ctx, dep, id, &md, /*with_bio=*/false);
   r.alert.mutable_dependent()->set_reason(reason);
+  // Dependent/Terminate EffectiveDate: the effective date of the DS-2019 row that terminated
+  // the dependent (docs/rule-decisions.md, "J batch XML").
+  if (event == v1::EVENT_TYPE_EV_DEPENDENT_TERMINATE) {
+    r.alert.mutable_dependent()->set_termination_effective_date(
+        Trim(ctx.ds2019->effective_date()));
+  }
   r.issues.CheckCode(*ctx.setup, DependentPath(id) + field, reason, {type}, label);
   EmitDependent(ctx, event, id, std::move(r), out);
 }
@@ -434,8 +440,12 @@ void DetectDependentEvents(const JContext& ctx, std::vector<Detection>& out) {
           // dependent ID exists on the most recent effective-dated DS-2019 form where the
           // relationship status is Active AND The dependent ID does not exist in the SEVIS
           // Master component."
-          EmitDependent(ctx, v1::EVENT_TYPE_EV_DEPENDENT_ADD, id,
-                        StartDependentReport(ctx, dep, id, nullptr, /*with_bio=*/true), out);
+          DependentReport r = StartDependentReport(ctx, dep, id, nullptr, /*with_bio=*/true);
+          // Dependent/Add FormPurpose (EVPrintReasonType): "06 - Begin new program" while the
+          // exchange visitor has not begun (Initial), else "08": the dependent joins an
+          // ongoing program (docs/rule-decisions.md, "J batch XML").
+          r.alert.mutable_dependent()->set_form_purpose(ctx.Initial() ? "06" : "08");
+          EmitDependent(ctx, v1::EVENT_TYPE_EV_DEPENDENT_ADD, id, std::move(r), out);
         } else if (master_active || StatusIs(md->relationship_status(), "INITIAL")) {
           // Dependent - Edit: only a dependent live on both sides is edited.
           DetectDependentEdit(ctx, dep, id, *md, out);

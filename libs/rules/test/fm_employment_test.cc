@@ -704,6 +704,16 @@ INSTANTIATE_TEST_SUITE_P(
              {}}),
     CaseName);
 
+TEST(OffCampusEmploymentEditData, CarriesTheReasonSevisHolds) {
+  // OCEmploymentType/EmploymentType of Edit identifies the employment: SEVIS's reason.
+  World w = Matched();
+  Sis(w, 2).set_reason("03");
+  auto d = Detect(w, v1::EVENT_TYPE_OFF_CAMPUS_EMPLOYMENT_EDIT);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].alert.employment().reason(), "03");
+  EXPECT_EQ(d[0].alert.employment().sevis_reason(), "01");
+}
+
 TEST(OffCampusEmploymentEditData, EveryDifferenceIsAFieldChange) {
   World w = Matched();
   auto& e = Sis(w, 2);
@@ -1416,6 +1426,18 @@ TEST(OptEmployerEditData, SevisEmployerNameMissingIsAnIssue) {
   EXPECT_EQ(IssueSet(d[0].alert),
             (std::set<std::string>{"master.employment[2].employers:REQUIRED_MISSING",
                                    "employment[2].employers[0].address.state:UNKNOWN_CODE"}));
+}
+
+TEST(OptEmployerEditData, CarriesTheEmployerIdentifierSevisHolds) {
+  // EmployerIdentifier (EmployerName, StartDate) of OPTEmployer/Edit: SEVIS's values.
+  World w = EmployerEditWorld();
+  Master(w, 3).mutable_employers(0)->set_name(" Sevis Name Inc ");
+  Master(w, 3).mutable_employers(0)->set_start_date("2026-01-05");
+  auto d = Detect(w, v1::EVENT_TYPE_OPT_EMPLOYER_EDIT);
+  ASSERT_EQ(d.size(), 1u);
+  ASSERT_EQ(d[0].alert.employment().employers_size(), 1);
+  EXPECT_EQ(d[0].alert.employment().employers(0).sevis_name(), "Sevis Name Inc");
+  EXPECT_EQ(d[0].alert.employment().employers(0).sevis_start_date(), "2026-01-05");
 }
 
 TEST(OptEmployerEditData, SameFindingKeepsItsAlertId) {

@@ -311,7 +311,7 @@ void ExpectDropToSix(const v1::Alert& a) {
   EXPECT_DOUBLE_EQ(d.required_units(), 9);
   EXPECT_EQ(d.reason(), "");
   EXPECT_EQ(d.start_date(), "");
-  EXPECT_EQ(d.end_date(), "");
+  EXPECT_EQ(d.end_date(), "2026-12-15");  // the run control's current term end
   ASSERT_EQ(a.issues_size(), 1);
   EXPECT_EQ(a.issues(0).field(), "auth_drop_below.reason");
   EXPECT_EQ(a.issues(0).code(), "DSO_INPUT_REQUIRED");

@@ -347,6 +347,21 @@ TEST(JCreateTest, MailingAddressOfTypeMail) {
   EXPECT_EQ(e->alert.issues_size(), 0) << IssueList(e->alert);
 }
 
+TEST(JCreateTest, AddressExplanationsFromDs2019) {
+  // USAddress / MailAddress ExplanationCode and Explanation: the DS-2019's values.
+  auto s = CompleteJ1();
+  s.mutable_ds2019(0)->set_us_address_explanation_code("OO");
+  s.mutable_ds2019(0)->set_us_address_explanation(" Host family address ");
+  s.mutable_ds2019(0)->set_mailing_address_explanation_code("OB");
+  auto d = RunCreate(s, std::nullopt);
+  ASSERT_TRUE(d);
+  const auto& data = d->alert.create_exchange_visitor();
+  EXPECT_EQ(data.us_address_explanation_code(), "OO");
+  EXPECT_EQ(data.us_address_explanation(), "Host family address");
+  EXPECT_EQ(data.mailing_address_explanation_code(), "OB");
+  EXPECT_EQ(data.mailing_address_explanation(), "");
+}
+
 TEST(JCreateTest, UsAddressTypeFromSetup) {
   auto s = CompleteJ1();
   s.mutable_addresses(0)->set_address_type("CAMP");

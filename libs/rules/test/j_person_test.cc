@@ -563,8 +563,18 @@ TEST(JDependentAddData, CarriesTheNewDependent) {
   EXPECT_EQ(d.permanent_residence_country(), "GM");
   EXPECT_EQ(d.birth_country_reason(), "01");
   EXPECT_EQ(d.remarks(), "born here");
+  EXPECT_EQ(d.form_purpose(), "08");  // the visitor is Active: the dependent joins later
   EXPECT_TRUE(found[0].alert.changes().empty());
   EXPECT_TRUE(found[0].alert.issues().empty()) << found[0].alert.DebugString();
+}
+
+TEST(JDependentAddData, FormPurposeIsBeginNewProgramForAnInitialVisitor) {
+  World w = Baseline();
+  w.m.set_sevis_status(v1::SEVIS_STATUS_INITIAL);
+  AddDependentD2(w);
+  auto found = OfType(Detect(w), v1::EVENT_TYPE_EV_DEPENDENT_ADD);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].alert.dependent().form_purpose(), "06");
 }
 
 TEST(JDependentAddData, RequiredValuesMissingAreIssues) {
@@ -893,6 +903,9 @@ TEST(JDependentTerminateData, CarriesReasonCheckedAgainstTable) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].alert.dependent().reason(), "05");
   EXPECT_EQ(found[0].alert.dependent().dependent_sevis_id(), "N0007000001");
+  // EffectiveDate: the effective date of the DS-2019 row that terminated the dependent.
+  ASSERT_FALSE(Ds(w).effective_date().empty());
+  EXPECT_EQ(found[0].alert.dependent().termination_effective_date(), Ds(w).effective_date());
   EXPECT_TRUE(found[0].alert.issues().empty());
   D1(w).set_termination_reason("02");  // an F/M reason, not an EV one
   found = OfType(Detect(w), v1::EVENT_TYPE_EV_DEPENDENT_TERMINATE);

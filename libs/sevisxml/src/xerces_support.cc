@@ -1,6 +1,9 @@
 #include "xerces_support.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <mutex>
+#include <new>
 #include <utility>
 
 #include <xercesc/framework/MemBufFormatTarget.hpp>
@@ -11,8 +14,10 @@
 #include <xercesc/util/PlatformUtils.hpp>
 #include <xercesc/util/SecurityManager.hpp>
 #include <xercesc/util/TransService.hpp>
+#include <xercesc/util/TranscodingException.hpp>
 #include <xercesc/util/XMLException.hpp>
 #include <xercesc/util/XMLUni.hpp>
+#include <xercesc/util/XMLExceptMsgs.hpp>
 
 namespace sevisflow::sevisxml::internal {
 namespace {
@@ -169,6 +174,285 @@ std::string DomBuilder::Serialize(std::string* error) const {
   }
   return std::string(reinterpret_cast<const char*>(target.getRawBuffer()), target.getLen());
 }
+
+// ---------------------------------------------------------------------------------------------
+// XmlBuilder.
+
+struct XmlBuilder::Attribute {
+  std::string_view name;
+  std::string_view value;
+  Attribute* next = nullptr;
+};
+
+struct XmlBuilder::Element {
+  std::string_view name;
+  std::string_view text;
+  Element* first_child = nullptr;
+  Element* last_child = nullptr;
+  Element* next = nullptr;
+  Attribute* attributes = nullptr;  // in name order, as Xerces' attribute map keeps them
+};
+
+// A bump allocator for the trivially destructible nodes and the copied strings.
+struct XmlBuilder::Arena {
+  static constexpr size_t kBlock = 64 * 1024;
+  std::vector<std::unique_ptr<char[]>> blocks;
+  char* next = nullptr;
+  size_t left = 0;
+
+  void* Allocate(size_t size, size_t align) {
+    size_t pad = (align - reinterpret_cast<uintptr_t>(next) % align) % align;
+    if (next == nullptr || pad + size > left) {
+      const size_t block = std::max(kBlock, size + align);
+      blocks.emplace_back(new char[block]);
+      next = blocks.back().get();
+      left = block;
+      pad = (align - reinterpret_cast<uintptr_t>(next) % align) % align;
+    }
+    next += pad;
+    left -= pad;
+    void* p = next;
+    next += size;
+    left -= size;
+    return p;
+  }
+};
+
+namespace {
+
+// Why a value cannot go into the document.
+enum class TextCheck { kOk, kBadUtf8, kBadXmlChar };
+
+// Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF) holding only XML 1.0
+// characters (#x9 #xA #xD, #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF).
+TextCheck CheckText(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      if (c < 0x20 && c != 0x9 && c != 0xA && c != 0xD) return TextCheck::kBadXmlChar;
+      ++i;
+      continue;
+    }
+    size_t extra;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3;
+      cp = c & 0x07;
+    } else {
+      return TextCheck::kBadUtf8;
+    }
+    if (n - i <= extra) return TextCheck::kBadUtf8;  // truncated sequence
+    for (size_t k = 1; k <= extra; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return TextCheck::kBadUtf8;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return TextCheck::kBadUtf8;
+    }
+    if (cp == 0xFFFE || cp == 0xFFFF) return TextCheck::kBadXmlChar;
+    i += extra + 1;
+  }
+  return TextCheck::kOk;
+}
+
+[[noreturn]] void ThrowInvalidCharacter() {
+  throw xercesc::DOMException(xercesc::DOMException::INVALID_CHARACTER_ERR, 0,
+                              xercesc::XMLPlatformUtils::fgMemoryManager);
+}
+
+void CheckValue(std::string_view value) {
+  switch (CheckText(value)) {
+    case TextCheck::kOk:
+      return;
+    case TextCheck::kBadUtf8:
+      throw xercesc::TranscodingException(__FILE__, __LINE__,
+                                          xercesc::XMLExcepts::Trans_BadSrcSeq,
+                                          xercesc::XMLPlatformUtils::fgMemoryManager);
+    case TextCheck::kBadXmlChar:
+      ThrowInvalidCharacter();
+  }
+}
+
+// Element and attribute names are the schema's ASCII names (a prefix like xsi: included).
+void CheckName(std::string_view name) {
+  auto start = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (name.empty() || !start(name[0])) ThrowInvalidCharacter();
+  for (char c : name) {
+    if (!start(c) && !(c >= '0' && c <= '9') && c != '-' && c != '.' && c != ':') {
+      ThrowInvalidCharacter();
+    }
+  }
+}
+
+// Escapes as Xerces' formatter does for element content: & < > and CR (kept as a reference so
+// that a parser's line-end normalisation does not eat it).
+void AppendText(std::string& out, std::string_view text) {
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char* escaped;
+    switch (text[i]) {
+      case '&': escaped = "&amp;"; break;
+      case '<': escaped = "&lt;"; break;
+      case '>': escaped = "&gt;"; break;
+      case '\r': escaped = "&#xD;"; break;
+      default: continue;
+    }
+    out.append(text.data() + run, i - run);
+    out.append(escaped);
+    run = i + 1;
+  }
+  out.append(text.data() + run, text.size() - run);
+}
+
+// Attribute values, as Xerces escapes them: & < the quote and the white space an attribute
+// normalisation would turn into spaces (> needs no escape there).
+void AppendAttribute(std::string& out, std::string_view value) {
+  size_t run = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    const char* escaped;
+    switch (value[i]) {
+      case '&': escaped = "&amp;"; break;
+      case '<': escaped = "&lt;"; break;
+      case '"': escaped = "&quot;"; break;
+      case '\t': escaped = "&#x9;"; break;
+      case '\n': escaped = "&#xA;"; break;
+      case '\r': escaped = "&#xD;"; break;
+      default: continue;
+    }
+    out.append(value.data() + run, i - run);
+    out.append(escaped);
+    run = i + 1;
+  }
+  out.append(value.data() + run, value.size() - run);
+}
+
+void Indent(std::string& out, int depth) { out.append(static_cast<size_t>(depth) * 2, ' '); }
+
+}  // namespace
+
+XmlBuilder::XmlBuilder(std::string_view root_name) : arena_(std::make_unique<Arena>()) {
+  EnsureXercesInitialized();  // the exceptions load their messages from Xerces
+  root_ = NewElement(root_name);
+}
+
+XmlBuilder::~XmlBuilder() = default;
+
+std::string_view XmlBuilder::Copy(std::string_view s) {
+  if (s.empty()) return std::string_view();
+  char* p = static_cast<char*>(arena_->Allocate(s.size(), 1));
+  std::copy(s.begin(), s.end(), p);
+  return std::string_view(p, s.size());
+}
+
+XmlBuilder::Element* XmlBuilder::NewElement(std::string_view name) {
+  CheckName(name);
+  Element* e = new (arena_->Allocate(sizeof(Element), alignof(Element))) Element();
+  e->name = Copy(name);
+  bytes_ += 2 * name.size() + 16;
+  return e;
+}
+
+XmlBuilder::Element* XmlBuilder::Add(Element* parent, std::string_view name) {
+  Element* e = NewElement(name);
+  if (parent->last_child == nullptr) {
+    parent->first_child = e;
+  } else {
+    parent->last_child->next = e;
+  }
+  parent->last_child = e;
+  return e;
+}
+
+XmlBuilder::Element* XmlBuilder::AddText(Element* parent, std::string_view name,
+                                         std::string_view text) {
+  CheckValue(text);
+  Element* e = Add(parent, name);
+  e->text = Copy(text);
+  bytes_ += text.size();
+  return e;
+}
+
+void XmlBuilder::AddOptional(Element* parent, std::string_view name, std::string_view text) {
+  if (!text.empty()) AddText(parent, name, text);
+}
+
+void XmlBuilder::SetAttribute(Element* element, std::string_view name, std::string_view value) {
+  CheckName(name);
+  CheckValue(value);
+  Attribute** at = &element->attributes;
+  while (*at != nullptr && (*at)->name < name) at = &(*at)->next;
+  if (*at != nullptr && (*at)->name == name) {
+    (*at)->value = Copy(value);
+  } else {
+    Attribute* a = new (arena_->Allocate(sizeof(Attribute), alignof(Attribute))) Attribute();
+    a->name = Copy(name);
+    a->value = Copy(value);
+    a->next = *at;
+    *at = a;
+  }
+  bytes_ += name.size() + value.size() + 4;
+}
+
+namespace {
+
+// Xerces' pretty print: children on their own lines, two spaces a level, text inline, empty
+// elements as <a/>, and the document element's children set apart by blank lines.
+template <typename E>
+void WriteElement(std::string& out, const E& e, int depth) {
+  out += '<';
+  out.append(e.name);
+  for (const auto* a = e.attributes; a != nullptr; a = a->next) {
+    out += ' ';
+    out.append(a->name);
+    out.append("=\"");
+    AppendAttribute(out, a->value);
+    out += '"';
+  }
+  if (e.first_child == nullptr && e.text.empty()) {
+    out.append("/>");
+    return;
+  }
+  out += '>';
+  AppendText(out, e.text);
+  if (e.first_child != nullptr) {
+    for (const E* child = e.first_child; child != nullptr; child = child->next) {
+      out.append(depth == 0 ? "\n\n" : "\n");
+      Indent(out, depth + 1);
+      WriteElement(out, *child, depth + 1);
+    }
+    out.append(depth == 0 ? "\n\n" : "\n");
+    Indent(out, depth);
+  }
+  out.append("</");
+  out.append(e.name);
+  out += '>';
+}
+
+}  // namespace
+
+std::string XmlBuilder::Serialize(std::string* /*error*/) const {
+  static constexpr std::string_view kDeclaration =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\" ?>\n";
+  std::string out;
+  out.reserve(kDeclaration.size() + bytes_ + bytes_ / 4 + 64);
+  out.append(kDeclaration);
+  WriteElement(out, *root_, 0);
+  out += '\n';
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PathTrackingHandler.
 
 void PathTrackingHandler::startElement(const XMLCh* /*uri*/, const XMLCh* localname,
                                        const XMLCh* /*qname*/, const xercesc::Attributes& attrs) {

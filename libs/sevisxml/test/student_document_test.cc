@@ -2,10 +2,15 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <gmock/gmock.h>
+#include <xercesc/dom/DOMException.hpp>
+#include <xercesc/util/TranscodingException.hpp>
 #include <gtest/gtest.h>
 
+#include "../src/xerces_support.h"
 #include "sevisflow/sevisxml/validator.h"
 #include "test_support.h"
 
@@ -148,8 +153,7 @@ TEST_F(StudentDocumentTest, UnsupportedEventIsInvalidArgumentNamingIt) {
   ASSERT_FALSE(xml.ok());
   EXPECT_EQ(xml.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(xml.status().message(),
-            "event EVENT_TYPE_UNSPECIFIED of alert alert-77 is not supported by the document "
-            "builder yet");
+            "alert alert-77: event EVENT_TYPE_UNSPECIFIED is not an F/M student event");
 }
 
 TEST_F(StudentDocumentTest, CreateEventWithoutDataIsInvalidArgument) {
@@ -179,6 +183,71 @@ TEST_F(StudentDocumentTest, BadDataStillBuildsButFailsValidation) {
   const auto errors = validator->Validate(*xml);
   ASSERT_THAT(errors, Not(IsEmpty()));
   EXPECT_EQ(errors[0].path, "/SEVISBatchCreateUpdateStudent/BatchHeader/BatchID");
+}
+
+// The student writer's XmlBuilder must write exactly what the Xerces DOM and LSSerializer write
+// (DomBuilder) for the same calls: layout, attribute order, escaping and UTF-8.
+template <typename Builder, typename Element>
+std::string BuildSample(Builder& dom, Element* root) {
+  dom.SetAttribute(root, "userID", "tdso-00001");
+  dom.SetAttribute(root, "aFirst", "a&b<c>d\"e'f\tg\nh\ri");
+  Element* header = dom.Add(root, "BatchHeader");
+  dom.AddText(header, "BatchID", "SFTEST00000042");
+  dom.AddOptional(header, "Skipped", "");
+  Element* section = dom.Add(root, "UpdateStudent");
+  for (int i = 0; i < 3; ++i) {
+    Element* student = dom.Add(section, "Student");
+    dom.SetAttribute(student, "userID", "tdso-00001");
+    dom.SetAttribute(student, "requestID", "req-" + std::to_string(i));
+    dom.SetAttribute(student, "sevisID", "N0012345678");
+    dom.SetAttribute(student, "requestID", "req-again-" + std::to_string(i));  // replaces
+    Element* status = dom.Add(student, "Status");
+    dom.Add(status, "Verify");
+    Element* remarks = dom.AddText(student, "Remarks",
+                                   "Fees < 5 & \"ok\" > 'x'\ttab\r\ncrlf \xc3\xa9\xe2\x82\xac "
+                                   "\xf0\x9f\x98\x80 ]]>");
+    (void)remarks;
+    Element* deep = dom.Add(dom.Add(dom.Add(student, "A"), "B"), "C");
+    dom.AddText(deep, "D", "x");
+    dom.AddText(student, "Empty", "");
+  }
+  dom.Add(root, "Trailer");
+  return dom.Serialize(nullptr);
+}
+
+TEST(XmlBuilderTest, WritesExactlyWhatTheXercesDomWrites) {
+  internal::DomBuilder dom("SEVISBatchCreateUpdateStudent");
+  const std::string expected = BuildSample(dom, dom.root());
+  internal::XmlBuilder fast("SEVISBatchCreateUpdateStudent");
+  const std::string actual = BuildSample(fast, fast.root());
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(actual, expected);
+}
+
+TEST(XmlBuilderTest, RefusesInvalidUtf8AndCharactersXmlCannotHold) {
+  internal::XmlBuilder dom("Root");
+  for (std::string_view bad : {std::string_view("\xff"), std::string_view("a\xc3"),
+                               std::string_view("\xc0\xaf"), std::string_view("\xed\xa0\x80"),
+                               std::string_view("\xf4\x90\x80\x80"),
+                               std::string_view("\xe2\x82")}) {
+    EXPECT_THROW(dom.AddText(dom.root(), "A", bad), xercesc::TranscodingException)
+        << ::testing::PrintToString(std::string(bad));
+    EXPECT_THROW(dom.SetAttribute(dom.root(), "a", bad), xercesc::TranscodingException);
+  }
+  for (std::string_view bad : {std::string_view("a\x01b"), std::string_view("\x1f"),
+                               std::string_view("\xef\xbf\xbe"),
+                               std::string_view("a\0b", 3)}) {
+    EXPECT_THROW(dom.AddText(dom.root(), "A", bad), xercesc::DOMException);
+  }
+  EXPECT_THROW(dom.Add(dom.root(), "1bad"), xercesc::DOMException);
+  EXPECT_THROW(dom.Add(dom.root(), "a b"), xercesc::DOMException);
+  EXPECT_THROW(dom.Add(dom.root(), ""), xercesc::DOMException);
+  // Nothing was added by the refused calls.
+  EXPECT_EQ(dom.Serialize(),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\" ?>\n<Root/>\n");
+  dom.AddText(dom.root(), "Ok", "tab\tnew line\n\xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbd");
+  EXPECT_THAT(dom.Serialize(),
+              HasSubstr("<Ok>tab\tnew line\n\xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbd</Ok>"));
 }
 
 }  // namespace
