@@ -4,7 +4,9 @@
 // rebuilt into Redis from it; RunAlerts and its 12-hour warning; Registration only once a run
 // control names the current term; emitted keys forgotten when the condition goes; sevisctl
 // alerts run / runctl get|set against the running service; the daily schedule (fake clock)
-// taken by one replica. Synthetic people only.
+// taken by one replica; DSO supplemental data (sis.supplemental) merged before detection,
+// surviving newer snapshots, cleared, dead-lettered, not replayed on restart. Synthetic people
+// only.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -208,6 +210,16 @@ class DetectorIntegrationTest : public ::testing::Test {
     return app_->metrics()
         .GetCounter("sevisflow_detector_messages_consumed_total", "Records consumed",
                     {{"topic", topic}})
+        .Value();
+  }
+
+  // sis.supplemental records handled by the running app, by outcome (set, cleared,
+  // dead_lettered, replayed).
+  double SupplementalCount(const std::string& result) {
+    return app_->metrics()
+        .GetCounter("sevisflow_detector_supplemental_total",
+                    "sis.supplemental records by outcome (set, cleared, dead_lettered, replayed)",
+                    {{"result", result}})
         .Value();
   }
 
@@ -830,6 +842,244 @@ TEST_F(DetectorIntegrationTest, DailyScheduleRunsEveryOrgOnceADayOnOneReplica) {
   EXPECT_FALSE(second->has_value());
   std::this_thread::sleep_for(200ms);
   EXPECT_EQ(runs(), 1);
+}
+
+// ---- DSO supplemental data (sis.supplemental) ------------------------------------------------
+
+constexpr char kSuppOrg[] = "SUP214F77777000";
+
+// What a DSO entered for `person` at kSuppOrg: one child the SIS does not hold.
+v1::SupplementalData DependentOverlay(const std::string& person, int64_t version) {
+  v1::SupplementalData o;
+  o.set_org_id(kSuppOrg);
+  o.set_person_id(person);
+  auto* d = o.add_i20_dependents();
+  d->set_dependent_id("DEP1");
+  d->set_relationship("02");
+  d->set_relationship_status(v1::RELATIONSHIP_STATUS_ACTIVE);
+  d->mutable_name()->set_name_type("PRI");
+  d->mutable_name()->set_last_name("Quispe");
+  d->mutable_name()->set_first_name("Ana");
+  d->mutable_bio()->set_birth_date("2021-03-04");
+  d->mutable_bio()->set_gender("F");
+  d->mutable_bio()->set_birth_city("Lima");
+  d->mutable_bio()->set_birth_country("PE");
+  d->mutable_bio()->set_citizenship_country("PE");
+  o.set_updated_by("DSO0000003");
+  o.set_updated_at("2026-10-01T09:30:00.000Z");
+  o.set_version(version);
+  return o;
+}
+
+// Every alert of `person` read within `timeout`.
+std::vector<v1::Alert> AlertsOf(kafka::Consumer& consumer, const std::string& person,
+                                std::chrono::milliseconds timeout) {
+  std::vector<v1::Alert> out;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto batch = consumer.Poll(100, 500ms);
+    if (!batch.ok()) break;
+    for (const auto& m : *batch) {
+      v1::Alert a;
+      if (a.ParseFromString(m.value) && a.person_id() == person) out.push_back(a);
+    }
+  }
+  return out;
+}
+
+TEST_F(DetectorIntegrationTest, SupplementalDependentSurvivesNewerSnapshotsUntilCleared) {
+  clock_.Set(std::chrono::sys_days{std::chrono::year{2026} / 10 / 1} + std::chrono::hours(9));
+  const std::string person = "SIS9500001";
+  const std::string key = std::string(kSuppOrg) + "/" + person;
+  auto alerts = Reader(kafka::kSevisAlerts);
+  auto dlq = Reader(kafka::kSisSupplementalDlq);
+  ASSERT_NE(alerts, nullptr);
+  ASSERT_NE(dlq, nullptr);
+  const double masters_before = Consumed(kafka::kSevisMaster);
+  const double snapshots_before = Consumed(kafka::kSisPerson);
+  const double overlays_before = Consumed(kafka::kSisSupplemental);
+
+  // A registered F-1 whose SIS holds no dependent, and SEVIS agreeing.
+  Publish(kafka::kSevisMaster, key, ActiveMaster(person, kSuppOrg).SerializeAsString());
+  ASSERT_TRUE(WaitConsumed(kafka::kSevisMaster, masters_before + 1));
+  Publish(kafka::kSisPerson, person, RegisteredStudentJson(person, kSuppOrg, 1));
+  ASSERT_TRUE(WaitConsumed(kafka::kSisPerson, snapshots_before + 1));
+  for (const v1::Alert& a : AlertsOf(*alerts, person, 2s)) {
+    EXPECT_NE(a.event_type(), v1::EVENT_TYPE_DEPENDENT_ADD);
+  }
+
+  // The DSO adds a child: Dependent - Add with the child's data, at once.
+  Publish(kafka::kSisSupplemental, key, DependentOverlay(person, 1).SerializeAsString());
+  std::optional<v1::Alert> add =
+      WaitForAlert(*alerts, person, v1::EVENT_TYPE_DEPENDENT_ADD, 60s);
+  ASSERT_TRUE(add.has_value());
+  EXPECT_EQ(add->org_id(), kSuppOrg);
+  EXPECT_EQ(add->subject(), "DEP1");
+  EXPECT_EQ(add->sevis_id(), "N0009100001");
+  EXPECT_EQ(add->snapshot_version(), 1);
+  EXPECT_EQ(add->dependent().dependent_id(), "DEP1");
+  EXPECT_EQ(add->dependent().last_name(), "Quispe");
+  EXPECT_EQ(add->dependent().first_name(), "Ana");
+  EXPECT_EQ(add->dependent().birth_date(), "2021-03-04");
+  EXPECT_EQ(add->dependent().relationship(), "02");
+  // The overlay is a view of its own; the stored snapshot stays the SIS's.
+  auto view = redis_->HGetAll(detector::SupplementalKey(person));
+  ASSERT_TRUE(view.ok());
+  ASSERT_EQ(view->count(kSuppOrg), 1u);
+  auto raw = redis_->Get(detector::SnapshotKey(person));
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE(raw->has_value());
+  v1::SisPersonSnapshot stored;
+  ASSERT_TRUE(stored.ParseFromString(**raw));
+  EXPECT_TRUE(stored.i20(0).dependents().empty());
+
+  // A newer SIS snapshot, still without the child: no Dependent event about it, and the
+  // overlay still applies (the Add stays emitted, Explain still gives it).
+  Publish(kafka::kSisPerson, person, RegisteredStudentJson(person, kSuppOrg, 2));
+  ASSERT_TRUE(WaitConsumed(kafka::kSisPerson, snapshots_before + 2));
+  for (const v1::Alert& a : AlertsOf(*alerts, person, 4s)) {
+    EXPECT_NE(a.subject(), "DEP1") << v1::EventType_Name(a.event_type());
+    EXPECT_NE(a.event_type(), v1::EVENT_TYPE_DEPENDENT_CANCEL);
+    EXPECT_NE(a.event_type(), v1::EVENT_TYPE_DEPENDENT_TERMINATE);
+  }
+  const std::string add_field = rules::EmittedKey(kSuppOrg, v1::EVENT_TYPE_DEPENDENT_ADD, "DEP1");
+  auto emitted = redis_->HGetAll(detector::EmittedKey(person));
+  ASSERT_TRUE(emitted.ok());
+  ASSERT_EQ(emitted->count(add_field), 1u);
+  EXPECT_EQ(emitted->at(add_field), add->alert_id());
+  auto explain = [&] {
+    grpc::ClientContext ctx;
+    v1::ExplainRequest req;
+    req.set_person_id(person);
+    v1::ExplainResponse resp;
+    grpc::Status s = Stub()->Explain(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    std::vector<std::string> adds;
+    for (const auto& a : resp.alerts()) {
+      if (a.event_type() == v1::EVENT_TYPE_DEPENDENT_ADD) adds.push_back(a.subject());
+    }
+    return adds;
+  };
+  EXPECT_EQ(explain(), std::vector<std::string>{"DEP1"});
+  // A run re-evaluates with the overlay too: nothing new, nothing forgotten.
+  EXPECT_EQ(RunAlerts(kSuppOrg).alerts(), 0);
+  emitted = redis_->HGetAll(detector::EmittedKey(person));
+  ASSERT_TRUE(emitted.ok());
+  EXPECT_EQ(emitted->count(add_field), 1u);
+
+  // The manual-event check sees the dependent and names the SEVIS ID and family.
+  {
+    grpc::ClientContext ctx;
+    v1::CheckManualEventRequest req;
+    req.set_person_id(person);
+    req.set_org_id(kSuppOrg);
+    req.set_event_type(v1::EVENT_TYPE_DEPENDENT_REPRINT);
+    req.set_subject("DEP1");
+    v1::CheckManualEventResponse resp;
+    grpc::Status s = Stub()->CheckManualEvent(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(resp.sevis_id(), "N0009100001");
+    EXPECT_EQ(resp.visa_family(), v1::VISA_FAMILY_FM);
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::CheckManualEventRequest req;
+    req.set_person_id(person);
+    req.set_org_id("NOT214F00000000");  // no master row there
+    req.set_event_type(v1::EVENT_TYPE_REPRINT);
+    v1::CheckManualEventResponse resp;
+    grpc::Status s = Stub()->CheckManualEvent(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(resp.sevis_id(), "");
+    EXPECT_EQ(resp.visa_family(), v1::VISA_FAMILY_FM);
+  }
+
+  // A bad overlay (the same dependent twice) lands on the DLQ with its reason; the view keeps
+  // the last good one.
+  v1::SupplementalData bad = DependentOverlay(person, 2);
+  *bad.add_i20_dependents() = bad.i20_dependents(0);
+  Publish(kafka::kSisSupplemental, key, bad.SerializeAsString());
+  std::vector<kafka::Message> dead;
+  const auto dlq_deadline = std::chrono::steady_clock::now() + 60s;
+  while (dead.empty() && std::chrono::steady_clock::now() < dlq_deadline) {
+    for (auto& m : ReadN(*dlq, 1, 2s)) {
+      if (m.key == key) dead.push_back(std::move(m));
+    }
+  }
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].value, bad.SerializeAsString());
+  EXPECT_EQ(dead[0].Header(kafka::kErrorHeader).value_or(""),
+            "i20_dependents[1].dependent_id: duplicate");
+  EXPECT_EQ(dead[0].Header(kafka::kSourceHeader).value_or("").rfind("sis.supplemental/", 0), 0u);
+  EXPECT_EQ(explain(), std::vector<std::string>{"DEP1"});
+
+  // A tombstone clears it (sent as the builder sends its clear): the view field goes, the person
+  // is re-evaluated at once and the Add is forgotten (it would be emitted again if the DSO
+  // re-entered the child).
+  ASSERT_TRUE(producer_->Send(kafka::kSisSupplemental, key, std::string_view()).ok());
+  ASSERT_TRUE(WaitConsumed(kafka::kSisSupplemental, overlays_before + 3));
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] {
+        auto e = redis_->HGetAll(detector::EmittedKey(person));
+        return e.ok() && e->count(add_field) == 0;
+      },
+      30s));
+  view = redis_->HGetAll(detector::SupplementalKey(person));
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->count(kSuppOrg), 0u);
+  EXPECT_TRUE(explain().empty());
+
+  // A restart reads sis.supplemental from its start again: the records already handled are
+  // skipped, so the old overlay with the child is not evaluated again (no second Add) and the
+  // bad record is not dead-lettered twice.
+  RestartApp();
+  ASSERT_TRUE(testing::WaitUntil([&] { return SupplementalCount("replayed") >= 3; }, 60s));
+  EXPECT_EQ(SupplementalCount("set"), 0);
+  EXPECT_EQ(SupplementalCount("dead_lettered"), 0);
+  for (const v1::Alert& a : AlertsOf(*alerts, person, 4s)) {
+    EXPECT_NE(a.event_type(), v1::EVENT_TYPE_DEPENDENT_ADD);
+  }
+  for (const auto& m : ReadN(*dlq, 10, 2s)) EXPECT_NE(m.key, key);
+  EXPECT_TRUE(explain().empty());
+
+  // Counted, with no personal data in the labels.
+  const std::string exposed = app_->metrics().Expose();
+  EXPECT_EQ(exposed.find(person), std::string::npos);
+  EXPECT_EQ(exposed.find("Quispe"), std::string::npos);
+}
+
+TEST_F(DetectorIntegrationTest, SupplementalMetricsCountAppliedAndDeadLettered) {
+  const std::string person = "SIS9500002";
+  const std::string key = std::string(kSuppOrg) + "/" + person;
+  const double set_before = SupplementalCount("set");
+  const double cleared_before = SupplementalCount("cleared");
+  const double dead_before = SupplementalCount("dead_lettered");
+  Publish(kafka::kSisSupplemental, key, DependentOverlay(person, 1).SerializeAsString());
+  Publish(kafka::kSisSupplemental, key, std::string("\xff\xff\xff garbage", 11));
+  Publish(kafka::kSisSupplemental, "no-slash-key", DependentOverlay(person, 2).SerializeAsString());
+  ASSERT_TRUE(producer_->Send(kafka::kSisSupplemental, key, std::string_view()).ok());
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] {
+        return SupplementalCount("set") + SupplementalCount("cleared") +
+                   SupplementalCount("dead_lettered") >=
+               set_before + cleared_before + dead_before + 4;
+      },
+      60s));
+  EXPECT_EQ(SupplementalCount("set"), set_before + 1);
+  EXPECT_EQ(SupplementalCount("cleared"), cleared_before + 1);
+  EXPECT_EQ(SupplementalCount("dead_lettered"), dead_before + 2);
+  const std::string exposed = app_->metrics().Expose();
+  for (const char* reason : {"parse", "bad_key"}) {
+    EXPECT_NE(exposed.find(std::string("sevisflow_detector_dlq_total{reason=\"") + reason +
+                           "\",topic=\"sis.supplemental\"}"),
+              std::string::npos)
+        << reason << "\n" << exposed;
+  }
+  EXPECT_EQ(exposed.find(person), std::string::npos);
+  // The view holds nothing for the person any more (set, then cleared).
+  auto view = redis_->HGetAll(detector::SupplementalKey(person));
+  ASSERT_TRUE(view.ok());
+  EXPECT_TRUE(view->empty());
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
-#include "services/detector/src/schedule.h"
+#include "sevisflow/common/daily_schedule.h"
 
 #include <cctype>
 #include <string>
 
-namespace sevisflow::detector {
+namespace sevisflow::common {
 
 absl::StatusOr<std::optional<std::chrono::minutes>> ParseDailyAt(std::string_view text) {
   if (text.empty()) return std::optional<std::chrono::minutes>();
@@ -79,4 +79,4 @@ void DailyScheduler::Loop() {
   }
 }
 
-}  // namespace sevisflow::detector
+}  // namespace sevisflow::common

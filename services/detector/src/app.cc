@@ -63,7 +63,7 @@ absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& r) {
     }
   }
   const std::string daily_at = r.String("detector.schedule.daily_at", "");
-  absl::StatusOr<std::optional<std::chrono::minutes>> at = ParseDailyAt(daily_at);
+  absl::StatusOr<std::optional<std::chrono::minutes>> at = common::ParseDailyAt(daily_at);
   if (at.ok()) {
     c.daily_at = *at;
   } else {
@@ -120,18 +120,30 @@ absl::Status App::Start() {
                                             "sevisflow-detector");
   if (!run_controls.ok()) return run_controls.status();
   run_control_consumer_ = std::move(*run_controls);
+  auto overlays = service::MakeConsumer(config_.service, kSupplementalGroup,
+                                        {kafka::kSisSupplemental}, metrics_, "sevisflow-detector");
+  if (!overlays.ok()) return overlays.status();
+  supplemental_consumer_ = std::move(*overlays);
   run_control_thread_ =
       std::thread([this] { ConsumeLoop(*run_control_consumer_, Input::kRunControl); });
   master_thread_ = std::thread([this] { ConsumeLoop(*master_consumer_, Input::kMaster); });
+  supplemental_thread_ = std::thread([this] {
+    // A changed overlay re-evaluates the person at once: not against a run control view that is
+    // still being rebuilt.
+    WaitForRunControlView();
+    ConsumeLoop(*supplemental_consumer_, Input::kSupplemental);
+  });
   snapshot_thread_ = std::thread([this] {
     // Snapshots evaluated before the run control view is rebuilt would miss the events that
-    // read it (Registration, Auth Drop Below FC, Status - Complete by dates).
+    // read it (Registration, Auth Drop Below FC, Status - Complete by dates); before the overlay
+    // view is rebuilt, what the DSOs entered (a dependent, a passport name ...).
     WaitForRunControlView();
+    WaitForSupplementalView();
     ConsumeLoop(*snapshot_consumer_, Input::kSnapshot);
   });
 
   if (config_.daily_at) {
-    scheduler_ = std::make_unique<DailyScheduler>(
+    scheduler_ = std::make_unique<common::DailyScheduler>(
         clock_, *config_.daily_at, [this](common::TimePoint due) { return ScheduledRun(due); },
         config_.schedule_tick);
     scheduler_->Start();
@@ -170,11 +182,13 @@ absl::Status App::Handle(const kafka::Message& message, Input input) {
       return detector_->HandleMasterMessage(message);
     case Input::kRunControl:
       return detector_->HandleRunControlMessage(message);
+    case Input::kSupplemental:
+      return detector_->HandleSupplementalMessage(message);
   }
   return absl::InternalError("unknown input");
 }
 
-bool App::RunControlCaughtUp(kafka::Consumer& consumer) const {
+bool App::CaughtUp(kafka::Consumer& consumer) const {
   const auto assignment = consumer.Assignment();
   if (assignment.empty()) return false;
   const std::vector<kafka::PartitionLag> lags = consumer.Lag();
@@ -183,16 +197,23 @@ bool App::RunControlCaughtUp(kafka::Consumer& consumer) const {
                      [](const kafka::PartitionLag& l) { return l.lag == 0; });
 }
 
-void App::WaitForRunControlView() {
+void App::WaitForView(const bool& ready, std::chrono::milliseconds timeout, const char* topic) {
   std::unique_lock lock(ready_mu_);
-  const bool ready = ready_cv_.wait_for(lock, config_.run_control_catch_up, [this] {
-    return run_control_ready_ || stopping_.load();
-  });
-  if (!ready) {
+  const bool done =
+      ready_cv_.wait_for(lock, timeout, [this, &ready] { return ready || stopping_.load(); });
+  if (!done) {
     // Another replica may hold every partition; the view is shared, so go on.
-    Log()->info("run control view not confirmed current after {} ms; consuming snapshots",
-                config_.run_control_catch_up.count());
+    Log()->info("view of {} not confirmed current after {} ms; going on", topic,
+                timeout.count());
   }
+}
+
+void App::WaitForRunControlView() {
+  WaitForView(run_control_ready_, config_.run_control_catch_up, kafka::kSevisRunControl);
+}
+
+void App::WaitForSupplementalView() {
+  WaitForView(supplemental_ready_, config_.supplemental_catch_up, kafka::kSisSupplemental);
 }
 
 void App::ConsumeLoop(kafka::Consumer& consumer, Input input) {
@@ -220,23 +241,44 @@ void App::ConsumeLoop(kafka::Consumer& consumer, Input input) {
         backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
       }
       if (!done) break;  // stopping: the record is replayed after restart
-      // sevis.runcontrol offsets are never stored: the next start reads the topic again.
-      if (input == Input::kRunControl) continue;
+      // sevis.runcontrol and sis.supplemental offsets are never stored: the next start reads
+      // the topic again.
+      if (input == Input::kRunControl || input == Input::kSupplemental) continue;
       if (absl::Status s = consumer.Store(message); !s.ok()) {
         Log()->info("{}: offset not stored ({})", kafka::SourceOf(message),
                     std::string(s.message()));
       }
     }
-    if (input == Input::kRunControl && RunControlCaughtUp(consumer)) {
-      std::lock_guard lock(ready_mu_);
-      if (!run_control_ready_) {
-        run_control_ready_ = true;
+    if (input == Input::kRunControl || input == Input::kSupplemental) {
+      bool& ready = input == Input::kRunControl ? run_control_ready_ : supplemental_ready_;
+      bool known;
+      {
+        std::lock_guard lock(ready_mu_);
+        known = ready;
+      }
+      if (!known && CaughtUp(consumer)) {
+        std::lock_guard lock(ready_mu_);
+        ready = true;
         ready_cv_.notify_all();
-        Log()->info("run control view caught up with {}", kafka::kSevisRunControl);
+        Log()->info("view caught up with {}",
+                    input == Input::kRunControl ? kafka::kSevisRunControl
+                                                : kafka::kSisSupplemental);
       }
     }
   }
+  SettleBeforeClose(consumer);
   consumer.Close();
+}
+
+void App::SettleBeforeClose(kafka::Consumer& consumer) {
+  // librdkafka 2.0 aborts when a cooperative-sticky member is destroyed between its JoinGroup
+  // and its first assignment (confluentinc/librdkafka#4312, fixed in 2.3.0). A consumer stopped
+  // right after start (the snapshot and overlay consumers wait for the views before their first
+  // poll) first finishes joining. Records polled here are dropped: their offsets are not stored.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (consumer.Assignment().empty() && std::chrono::steady_clock::now() < deadline) {
+    if (!consumer.Poll(1, std::chrono::milliseconds(100)).ok()) break;
+  }
 }
 
 void App::Stop() {
@@ -257,6 +299,7 @@ void App::Stop() {
   if (snapshot_thread_.joinable()) snapshot_thread_.join();
   if (master_thread_.joinable()) master_thread_.join();
   if (run_control_thread_.joinable()) run_control_thread_.join();
+  if (supplemental_thread_.joinable()) supplemental_thread_.join();
   if (producer_) (void)producer_->Flush(std::chrono::seconds(10));
   if (metrics_server_) metrics_server_->Stop();
   Log()->info("detector stopped");

@@ -1,8 +1,8 @@
 #pragma once
 // Composition root of the detector: config → logging → metrics server → Redis → Kafka →
-// Detector → consumers → daily schedule → gRPC; stops in reverse (runs cancelled, schedule
-// stopped, gRPC NOT_SERVING, stop consuming, finish the record in hand, commit stored offsets,
-// close).
+// Detector → consumers (views first: run control, overlays; then snapshots) → daily schedule →
+// gRPC; stops in reverse (runs cancelled, schedule stopped, gRPC NOT_SERVING, stop consuming,
+// finish the record in hand, commit stored offsets, close).
 
 #include <atomic>
 #include <chrono>
@@ -16,7 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "services/detector/src/detector.h"
-#include "services/detector/src/schedule.h"
+#include "sevisflow/common/daily_schedule.h"
 #include "sevisflow/common/clock.h"
 #include "sevisflow/common/config.h"
 #include "sevisflow/common/logging.h"
@@ -41,6 +41,9 @@ inline constexpr char kMasterGroup[] = "sevisflow-detector-master";
 // Never commits: every start reads the whole (compacted, small) sevis.runcontrol topic again,
 // so a lost or fresh Redis view is rebuilt from Kafka.
 inline constexpr char kRunControlGroup[] = "sevisflow-detector-runcontrol";
+// Never commits either: every start reads the compacted sis.supplemental topic again into the
+// sf:supp view (records already applied are skipped by their offset).
+inline constexpr char kSupplementalGroup[] = "sevisflow-detector-supplemental";
 
 struct AppConfig {
   // Common keys (kafka.*, redis.*, grpc.listen, metrics.*, log.*, xsd_dir); the detector's
@@ -55,9 +58,11 @@ struct AppConfig {
   std::optional<std::chrono::minutes> daily_at;
   // Not config keys (tests shorten them): how often the schedule reads the clock, and how long
   // the snapshot consumer waits at start-up for the run control view to catch up with
-  // sevis.runcontrol before it evaluates anything.
+  // sevis.runcontrol, then for the overlay view to catch up with sis.supplemental, before it
+  // evaluates anything.
   std::chrono::milliseconds schedule_tick{2000};
   std::chrono::milliseconds run_control_catch_up{15000};
+  std::chrono::milliseconds supplemental_catch_up{15000};
 };
 
 // Reads every key the detector knows, then Finish(): unknown keys and bad values are errors
@@ -85,15 +90,19 @@ class App {
 
  private:
   App(AppConfig config, const common::Clock& clock);
-  enum class Input { kSnapshot, kMaster, kRunControl };
-  // Poll → handle (retried until durable or stopping) → Store (not for kRunControl); closes the
-  // consumer at the end.
+  enum class Input { kSnapshot, kMaster, kRunControl, kSupplemental };
+  // Poll → handle (retried until durable or stopping) → Store (not for the views re-read at
+  // every start: kRunControl, kSupplemental); closes the consumer at the end.
   void ConsumeLoop(kafka::Consumer& consumer, Input input);
   absl::Status Handle(const kafka::Message& message, Input input);
-  // True once every partition of sevis.runcontrol assigned here has been read to its end.
-  bool RunControlCaughtUp(kafka::Consumer& consumer) const;
-  // Blocks until the run control view caught up, run_control_catch_up passed, or stopping.
+  // Before Close(): polls (up to 2 s) until the consumer got its first assignment.
+  static void SettleBeforeClose(kafka::Consumer& consumer);
+  // True once every partition assigned to `consumer` has been read to its end.
+  bool CaughtUp(kafka::Consumer& consumer) const;
+  // Blocks until `ready` (a view caught up), `timeout` passed, or stopping.
+  void WaitForView(const bool& ready, std::chrono::milliseconds timeout, const char* topic);
   void WaitForRunControlView();
+  void WaitForSupplementalView();
   bool ScheduledRun(common::TimePoint due);
 
   AppConfig config_;
@@ -106,16 +115,19 @@ class App {
   std::unique_ptr<kafka::Consumer> snapshot_consumer_;
   std::unique_ptr<kafka::Consumer> master_consumer_;
   std::unique_ptr<kafka::Consumer> run_control_consumer_;
+  std::unique_ptr<kafka::Consumer> supplemental_consumer_;
   std::unique_ptr<Detector> detector_;
   std::unique_ptr<DetectorServiceImpl> service_;
   std::unique_ptr<rpc::ServerRunner> server_;
   std::thread snapshot_thread_;
   std::thread master_thread_;
   std::thread run_control_thread_;
-  std::unique_ptr<DailyScheduler> scheduler_;
+  std::thread supplemental_thread_;
+  std::unique_ptr<common::DailyScheduler> scheduler_;
   std::mutex ready_mu_;
   std::condition_variable ready_cv_;
   bool run_control_ready_ = false;
+  bool supplemental_ready_ = false;
   std::atomic<bool> stopping_{false};
   bool started_ = false;
   bool stopped_ = false;

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -17,6 +18,8 @@
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/rules/j_context.h"
 #include "sevisflow/rules/run_control.h"
+#include "sevisflow/rules/selection.h"
+#include "sevisflow/rules/supplemental.h"
 #include "sevisflow/v1/master.pb.h"
 
 namespace sevisflow::detector {
@@ -112,6 +115,68 @@ std::string LastRunKey(std::string_view org) { return "sf:lastrun:" + std::strin
 std::string ScheduledRunKey(const common::Date& day) {
   return "sf:scheduled-run:" + day.ToString();
 }
+std::string SupplementalKey(std::string_view person) { return "sf:supp:" + std::string(person); }
+
+SupplementalRecord ParseSupplementalRecord(const kafka::Message& message) {
+  SupplementalRecord record;
+  auto dead = [&](std::string reason, std::string label) {
+    record.dead_letter_reason = std::move(reason);
+    record.dead_letter_label = std::move(label);
+    return record;
+  };
+  const size_t slash = message.key.find('/');
+  if (slash != std::string::npos) {
+    record.org = message.key.substr(0, slash);
+    record.person = message.key.substr(slash + 1);
+  }
+  if (record.org.empty() || record.person.empty()) {
+    return dead("record key is not <org_id>/<person_id>", "bad_key");
+  }
+  // An empty value clears too: kafka::Producer sends a null value as an empty one, so that is
+  // what the builder's clear may arrive as, and an empty SupplementalData is never valid
+  // (org_id is required).
+  if (message.is_tombstone || message.value.empty()) return record;
+  v1::SupplementalData data;
+  if (!data.ParseFromString(message.value)) {
+    return dead("not a SupplementalData in protobuf binary", "parse");
+  }
+  // The reasons of ValidateSupplemental name the field, never the value.
+  if (absl::Status valid = rules::ValidateSupplemental(data); !valid.ok()) {
+    return dead(std::string(valid.message()), "invalid");
+  }
+  if (data.org_id() != record.org || data.person_id() != record.person) {
+    return dead("record key differs from org_id/person_id", "key_mismatch");
+  }
+  record.data = std::move(data);
+  return record;
+}
+
+bool SupplementalAlreadyApplied(const std::optional<std::string>& last_offset, int64_t offset) {
+  if (!last_offset || last_offset->empty()) return false;
+  int64_t last = 0;
+  const char* begin = last_offset->data();
+  const char* end = begin + last_offset->size();
+  auto [parsed_end, error] = std::from_chars(begin, end, last);
+  if (error != std::errc() || parsed_end != end) return false;
+  return offset <= last;
+}
+
+v1::VisaFamily PersonVisaFamily(const v1::SisPersonSnapshot& snapshot, std::string_view org) {
+  const bool fm = rules::SelectFmVisa(snapshot, /*require_usa=*/false).has_value();
+  const bool j = rules::SelectJVisa(snapshot);
+  if (fm && j) {
+    const std::string wanted(absl::StripAsciiWhitespace(std::string(org)));
+    for (const auto& ds2019 : snapshot.ds2019()) {
+      if (absl::StripAsciiWhitespace(ds2019.program_number()) == wanted) {
+        return v1::VISA_FAMILY_J;
+      }
+    }
+    return v1::VISA_FAMILY_FM;
+  }
+  if (fm) return v1::VISA_FAMILY_FM;
+  if (j) return v1::VISA_FAMILY_J;
+  return v1::VISA_FAMILY_UNSPECIFIED;
+}
 
 std::vector<std::pair<std::string, std::string>> StaleEmittedKeys(
     const std::map<std::string, std::string>& emitted,
@@ -197,18 +262,124 @@ absl::Status Detector::HandleSnapshotMessage(const kafka::Message& message) {
       return absl::OkStatus();
     }
   }
+  // The raw SIS snapshot is stored; overlays are merged at each evaluation, so the next SIS
+  // message never overwrites what a DSO entered.
   if (absl::Status s = redis_.Set(SnapshotKey(snapshot.person_id()), snapshot.SerializeAsString());
       !s.ok()) {
     return s;
   }
+  absl::StatusOr<int64_t> published = EvaluateAndPublish(snapshot);
+  if (!published.ok()) return published.status();
+  Log()->debug("person {} v{}: {} new alert(s)", ref, snapshot.version(), *published);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> Detector::EvaluateAndPublish(const v1::SisPersonSnapshot& snapshot) {
   RunControlCache run_controls;
   absl::StatusOr<std::vector<rules::Detection>> detections = Evaluate(snapshot, run_controls);
   if (!detections.ok()) return detections.status();
   // The evaluation covers every organisation of the person: any emitted key may be forgotten.
-  absl::StatusOr<int64_t> published = PublishNew(snapshot, std::move(*detections), "");
-  if (!published.ok()) return published.status();
-  Log()->debug("person {} v{}: {} new alert(s)", ref, snapshot.version(), *published);
+  return PublishNew(snapshot, std::move(*detections), "");
+}
+
+absl::Status Detector::HandleSupplementalMessage(const kafka::Message& message) {
+  metrics_
+      .GetCounter("sevisflow_detector_messages_consumed_total", "Records consumed",
+                  {{"topic", message.topic}})
+      .Inc();
+  auto count = [&](const char* result) {
+    metrics_
+        .GetCounter("sevisflow_detector_supplemental_total",
+                    "sis.supplemental records by outcome (set, cleared, dead_lettered, replayed)",
+                    {{"result", result}})
+        .Inc();
+  };
+  // Every start (and every rebalance) reads the compacted topic from its beginning: a record
+  // handled before is skipped, so an older state of an overlay is never evaluated (or
+  // dead-lettered) again.
+  const std::string partition = std::to_string(message.partition);
+  absl::StatusOr<redis::Reply> last =
+      redis_.Command({"HGET", kSupplementalOffsetsKey, partition});
+  if (!last.ok()) return last.status();
+  std::optional<std::string> last_offset;
+  if (last->type == redis::Reply::Type::kString) last_offset = last->str;
+  if (SupplementalAlreadyApplied(last_offset, message.offset)) {
+    count("replayed");
+    return absl::OkStatus();
+  }
+  // Recorded once the record's effect is durable: a failure before replays it (the effects are
+  // idempotent: the same view value, the same alert ids).
+  auto mark_done = [&]() -> absl::Status {
+    absl::StatusOr<int64_t> marked =
+        redis_.HSet(kSupplementalOffsetsKey, {{partition, std::to_string(message.offset)}});
+    return marked.status();
+  };
+
+  SupplementalRecord record = ParseSupplementalRecord(message);
+  if (!record.dead_letter_reason.empty()) {
+    if (absl::Status s =
+            DeadLetter(message, record.dead_letter_reason, record.dead_letter_label);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = mark_done(); !s.ok()) return s;
+    count("dead_lettered");
+    return absl::OkStatus();
+  }
+
+  const std::string ref = common::PersonRef(record.person);
+  std::lock_guard person_lock(PersonLock(record.person));
+  const std::string view_key = SupplementalKey(record.person);
+  if (record.data) {
+    absl::StatusOr<int64_t> set = redis_.HSet(view_key, {{record.org, message.value}});
+    if (!set.ok()) return set.status();
+  } else {
+    absl::StatusOr<redis::Reply> deleted = redis_.Command({"HDEL", view_key, record.org});
+    if (!deleted.ok()) return deleted.status();
+  }
+
+  // The person's stored snapshot is evaluated again at once, exactly as a new snapshot.
+  absl::StatusOr<std::optional<v1::SisPersonSnapshot>> snapshot = ReadSnapshot(record.person);
+  if (!snapshot.ok() && snapshot.status().code() != absl::StatusCode::kDataLoss) {
+    return snapshot.status();
+  }
+  if (!snapshot.ok()) {
+    Log()->error("person {}: {}", ref, std::string(snapshot.status().message()));
+  } else if (snapshot->has_value()) {
+    absl::StatusOr<int64_t> published = EvaluateAndPublish(**snapshot);
+    if (!published.ok()) return published.status();
+    Log()->debug("person {}: {} new alert(s) after the overlay change", ref, *published);
+  }
+  if (absl::Status s = mark_done(); !s.ok()) return s;
+  count(record.data ? "set" : "cleared");
+  Log()->info("overlay of {} for person {} {} ({})", record.org, ref,
+              record.data ? "set" : "cleared", kafka::SourceOf(message));
   return absl::OkStatus();
+}
+
+absl::StatusOr<v1::SisPersonSnapshot> Detector::WithSupplemental(
+    const v1::SisPersonSnapshot& snapshot) {
+  absl::StatusOr<std::map<std::string, std::string>> stored =
+      redis_.HGetAll(SupplementalKey(snapshot.person_id()));
+  if (!stored.ok()) return stored.status();
+  if (stored->empty()) return snapshot;
+  std::vector<v1::SupplementalData> overlays;
+  overlays.reserve(stored->size());
+  for (const auto& [org, bytes] : *stored) {
+    v1::SupplementalData data;
+    if (!data.ParseFromString(bytes)) {
+      // Only this process writes the view, from validated records: a bug, not a reason to stop.
+      metrics_
+          .GetCounter("sevisflow_detector_supplemental_unreadable_total",
+                      "Stored overlays that could not be parsed (left out of the evaluation)")
+          .Inc();
+      Log()->error("person {}: stored overlay of {} cannot be parsed",
+                   common::PersonRef(snapshot.person_id()), org);
+      continue;
+    }
+    overlays.push_back(std::move(data));
+  }
+  return rules::MergeSupplemental(snapshot, overlays);
 }
 
 absl::Status Detector::HandleMasterMessage(const kafka::Message& message) {
@@ -303,8 +474,12 @@ absl::StatusOr<std::optional<v1::SisPersonSnapshot>> Detector::ReadSnapshot(
 }
 
 absl::StatusOr<std::vector<rules::Detection>> Detector::Evaluate(
-    const v1::SisPersonSnapshot& snapshot, RunControlCache& run_controls) {
+    const v1::SisPersonSnapshot& raw, RunControlCache& run_controls) {
   const auto started = std::chrono::steady_clock::now();
+  // What the DSO entered wins over the SIS feed (sis.supplemental).
+  absl::StatusOr<v1::SisPersonSnapshot> merged = WithSupplemental(raw);
+  if (!merged.ok()) return merged.status();
+  const v1::SisPersonSnapshot& snapshot = *merged;
   // Prefetch this person's master rows and the run controls of the person's schools, so the
   // rules stay a pure function.
   std::map<std::string, v1::MasterRecord> masters;
@@ -573,10 +748,10 @@ absl::StatusOr<std::optional<v1::RunControl>> Detector::GetRunControl(const std:
   return ReadRunControl(org);
 }
 
-absl::StatusOr<rules::ManualCheck> Detector::CheckManualEvent(const std::string& person_id,
-                                                              const std::string& org,
-                                                              v1::EventType event,
-                                                              const std::string& subject) {
+absl::StatusOr<ManualEventCheck> Detector::CheckManualEvent(const std::string& person_id,
+                                                            const std::string& org,
+                                                            v1::EventType event,
+                                                            const std::string& subject) {
   if (person_id.empty()) return absl::InvalidArgumentError("person_id is required");
   if (org.empty()) return absl::InvalidArgumentError("org_id is required");
   if (event == v1::EVENT_TYPE_UNSPECIFIED) {
@@ -591,8 +766,15 @@ absl::StatusOr<rules::ManualCheck> Detector::CheckManualEvent(const std::string&
   if (!bytes.ok()) return bytes.status();
   std::optional<v1::MasterRecord> master;
   if (bytes->has_value()) master = ParseMaster(**bytes);
-  return rules::CheckManual(event, **snapshot, master, subject, setup_,
-                              common::Date::FromTime(clock_.Now()));
+  absl::StatusOr<v1::SisPersonSnapshot> merged = WithSupplemental(**snapshot);
+  if (!merged.ok()) return merged.status();
+  ManualEventCheck result;
+  result.check = rules::CheckManual(event, *merged, master, subject, setup_,
+                                    common::Date::FromTime(clock_.Now()));
+  // A row marked deleted is no SEVIS record (rules::MasterLookup reads it the same way).
+  if (master && !master->deleted()) result.sevis_id = master->sevis_id();
+  result.visa_family = PersonVisaFamily(*merged, org);
+  return result;
 }
 
 }  // namespace sevisflow::detector

@@ -1,7 +1,13 @@
 #pragma once
-// The detector's logic: sis.person snapshots, sevis.master records and sevis.runcontrol records
-// in, F/M alerts out. Redis holds the views (docs/architecture.md):
-//   sf:snap:<person>          latest SisPersonSnapshot (binary); an older `version` is ignored
+// The detector's logic: sis.person snapshots, sevis.master, sevis.runcontrol and
+// sis.supplemental records in, F/M and J alerts out. Redis holds the views
+// (docs/architecture.md):
+//   sf:snap:<person>          latest SisPersonSnapshot (binary), as the SIS sent it; an older
+//                             `version` is ignored
+//   sf:supp:<person>          hash org -> SupplementalData (binary) from sis.supplemental, merged
+//                             into the snapshot before every evaluation (rules::MergeSupplemental)
+//   sf:supp-offsets           hash partition -> offset of the last sis.supplemental record
+//                             handled there, so a re-read of the topic does not replay old states
 //   sf:emitted:<person>       hash <org>|<event>|<subject> -> last alert id published
 //   sf:master:<org>/<person>  MasterRecord (binary), from sevis.master
 //   sf:master-orgs:<person>   set of orgs holding a master row for the person
@@ -37,6 +43,7 @@
 #include "sevisflow/v1/alert.pb.h"
 #include "sevisflow/v1/run_control.pb.h"
 #include "sevisflow/v1/sis_person.pb.h"
+#include "sevisflow/v1/supplemental.pb.h"
 
 namespace sevisflow::kafka {
 class Producer;
@@ -74,6 +81,36 @@ std::string MasterOrgsKey(std::string_view person);
 std::string RunControlKey(std::string_view org);
 std::string LastRunKey(std::string_view org);
 std::string ScheduledRunKey(const common::Date& day);
+std::string SupplementalKey(std::string_view person);
+inline constexpr char kSupplementalOffsetsKey[] = "sf:supp-offsets";
+
+// One sis.supplemental record, checked: key "<org_id>/<person_id>" (split at the first '/'); a
+// tombstone (or an empty value) clears the overlay; anything else must be a SupplementalData in
+// protobuf binary that passes rules::ValidateSupplemental and whose org_id / person_id are the
+// key's.
+struct SupplementalRecord {
+  std::string org;
+  std::string person;
+  std::optional<v1::SupplementalData> data;  // nullopt: a tombstone
+  // Non-empty when the record goes to sis.supplemental.dlq: the reason (names a field, never a
+  // value) and the `reason` label of sevisflow_detector_dlq_total.
+  std::string dead_letter_reason;
+  std::string dead_letter_label;
+};
+SupplementalRecord ParseSupplementalRecord(const kafka::Message& message);
+
+// Whether a sis.supplemental record at `offset` was already handled, given the value of
+// sf:supp-offsets[<its partition>] (the offset of the last record handled there, if any). The
+// topic is re-read from its start at every start and after a rebalance; one partition is handled
+// in order, so every record up to that offset is done. An unreadable value counts as none (the
+// record is handled again, which is idempotent).
+bool SupplementalAlreadyApplied(const std::optional<std::string>& last_offset, int64_t offset);
+
+// The family the rules see for the person (CheckManualEvent's visa_family): F/M when the F/M
+// selection criteria find an F-1/M-1 visa, J when the J criteria find a J-1; when both do (a
+// blank Port of Entry status and both visas on the Visa/Permit page) the form of `org` decides
+// (a DS-2019 program number: J, else F/M); UNSPECIFIED when neither.
+v1::VisaFamily PersonVisaFamily(const v1::SisPersonSnapshot& snapshot, std::string_view org);
 
 // "One alert per (person, event, subject); an alert is not re-emitted while an identical one is
 // open": the fields of sf:emitted:<person> (with the alert id they hold) that an evaluation no
@@ -99,6 +136,14 @@ struct RunAlertsResult {
 
 enum class RunTrigger { kRequest, kSchedule };
 
+// CheckManualEvent: the rule book's preconditions plus what the builder needs to make the
+// manual alert.
+struct ManualEventCheck {
+  rules::ManualCheck check;
+  std::string sevis_id;  // of the org's SEVIS Master row; "" when none
+  v1::VisaFamily visa_family = v1::VISA_FAMILY_UNSPECIFIED;  // PersonVisaFamily
+};
+
 struct SetRunControlResult {
   v1::RunControl run_control;  // as stored (updated_at/updated_by stamped)
   std::vector<std::string> warnings;
@@ -115,6 +160,12 @@ class Detector {
   absl::Status HandleMasterMessage(const kafka::Message& message);
   // One sevis.runcontrol record (key org_id; a tombstone removes the view).
   absl::Status HandleRunControlMessage(const kafka::Message& message);
+  // One sis.supplemental record (key "<org>/<person>"; a tombstone clears the overlay). A record
+  // already handled (sf:supp-offsets) is skipped; one that does not parse or validate is
+  // dead-lettered. Otherwise the view is written and the person's stored snapshot (if any) is
+  // re-evaluated with the new overlay exactly as a new snapshot would be (new alerts published,
+  // emitted keys no longer yielded forgotten). The offset is recorded last.
+  absl::Status HandleSupplementalMessage(const kafka::Message& message);
 
   // The rule book's "Run": re-evaluates every stored snapshot that has an I-20 for `org` (all
   // when empty) under the run control view, publishes new alerts, forgets emitted keys of the
@@ -126,8 +177,8 @@ class Detector {
   // is released so a retry can take it.
   absl::StatusOr<std::optional<RunAlertsResult>> RunScheduled(common::TimePoint due);
 
-  // The alerts the rules give for one stored person now, without publishing. nullopt: no
-  // snapshot stored for the person.
+  // The alerts the rules give for one stored person (with the person's overlays) now, without
+  // publishing. nullopt: no snapshot stored for the person.
   absl::StatusOr<std::optional<std::vector<v1::Alert>>> Explain(const std::string& person_id);
 
   // Validates (rules::ValidateRunControl: InvalidArgument naming the field), stamps updated_at
@@ -142,20 +193,26 @@ class Detector {
   // stopping service does not wait for a whole run. Alerts already published stay published.
   void Cancel() { cancelled_.store(true); }
 
-  // The rule book's preconditions of a manual event for the stored person and the SEVIS Master
-  // row of (person, org). NotFound when no snapshot is stored.
-  absl::StatusOr<rules::ManualCheck> CheckManualEvent(const std::string& person_id,
-                                                      const std::string& org,
-                                                      v1::EventType event,
-                                                      const std::string& subject);
+  // The rule book's preconditions of a manual event for the stored person (with the person's
+  // overlays) and the SEVIS Master row of (person, org). NotFound when no snapshot is stored.
+  absl::StatusOr<ManualEventCheck> CheckManualEvent(const std::string& person_id,
+                                                    const std::string& org, v1::EventType event,
+                                                    const std::string& subject);
 
  private:
   // Run controls read during one evaluation (or one whole RunAlerts): org -> view value.
   using RunControlCache = std::map<std::string, std::optional<v1::RunControl>>;
 
-  // Runs the rules against the Redis master and run control views.
+  // Merges the person's overlays into `snapshot` and runs the rules against the Redis master
+  // and run control views.
   absl::StatusOr<std::vector<rules::Detection>> Evaluate(const v1::SisPersonSnapshot& snapshot,
                                                          RunControlCache& run_controls);
+  // `snapshot` with the overlays of sf:supp:<person> merged in (rules::MergeSupplemental). An
+  // overlay that does not parse is logged and left out.
+  absl::StatusOr<v1::SisPersonSnapshot> WithSupplemental(const v1::SisPersonSnapshot& snapshot);
+  // Evaluates `snapshot` (raw, as stored) and publishes like a new snapshot: every emitted key of
+  // the person may be forgotten. Returns how many alerts were published.
+  absl::StatusOr<int64_t> EvaluateAndPublish(const v1::SisPersonSnapshot& snapshot);
   // Publishes detections not emitted yet and forgets the emitted keys (of `org`, all when
   // empty) the detections no longer hold; returns how many were published.
   absl::StatusOr<int64_t> PublishNew(const v1::SisPersonSnapshot& snapshot,

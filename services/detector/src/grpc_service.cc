@@ -61,11 +61,13 @@ grpc::Status DetectorServiceImpl::GetRunControl(grpc::ServerContext*,
 grpc::Status DetectorServiceImpl::CheckManualEvent(grpc::ServerContext*,
                                                    const v1::CheckManualEventRequest* request,
                                                    v1::CheckManualEventResponse* response) {
-  absl::StatusOr<rules::ManualCheck> check = detector_.CheckManualEvent(
+  absl::StatusOr<ManualEventCheck> check = detector_.CheckManualEvent(
       request->person_id(), request->org_id(), request->event_type(), request->subject());
   if (!check.ok()) return rpc::ToGrpcStatus(check.status());
-  response->set_allowed(check->allowed);
-  for (std::string& u : check->unmet) response->add_unmet(std::move(u));
+  response->set_allowed(check->check.allowed);
+  for (std::string& u : check->check.unmet) response->add_unmet(std::move(u));
+  response->set_sevis_id(std::move(check->sevis_id));
+  response->set_visa_family(check->visa_family);
   return grpc::Status::OK;
 }
 

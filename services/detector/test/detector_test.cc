@@ -1,5 +1,6 @@
 // Unit tests of the detector's pure parts: payload parsing, config loading, the emitted-key
-// forgetting, the 12-hour run warning, the daily schedule (fake clock) and the CIP table file.
+// forgetting, the 12-hour run warning, the daily schedule (fake clock), the CIP table file, and
+// sis.supplemental records (checks and dead-letter reasons, the replay guard, the visa family).
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
@@ -13,7 +14,7 @@
 #include "services/detector/src/app.h"
 #include "services/detector/src/cip_table.h"
 #include "services/detector/src/detector.h"
-#include "services/detector/src/schedule.h"
+#include "sevisflow/common/daily_schedule.h"
 
 namespace sevisflow::detector {
 namespace {
@@ -215,132 +216,6 @@ TEST(RecentRunWarningTest, APreviousRunInTheFutureCountsAsRecent) {
 
 // ---- detector.schedule.daily_at ---------------------------------------------------------------
 
-TEST(ParseDailyAtTest, Values) {
-  auto off = ParseDailyAt("");
-  ASSERT_TRUE(off.ok());
-  EXPECT_FALSE(off->has_value());
-  auto at = ParseDailyAt("06:30");
-  ASSERT_TRUE(at.ok());
-  EXPECT_EQ(**at, std::chrono::minutes(6 * 60 + 30));
-  EXPECT_EQ(**ParseDailyAt("00:00"), std::chrono::minutes(0));
-  EXPECT_EQ(**ParseDailyAt("23:59"), std::chrono::minutes(23 * 60 + 59));
-  for (const char* bad : {"24:00", "12:60", "6:30", "06:30:00", "0630", "ab:cd", " 06:30"}) {
-    EXPECT_FALSE(ParseDailyAt(bad).ok()) << bad;
-  }
-}
-
-TEST(NextDailyRunTest, StrictlyAfterSameDayOrNext) {
-  const auto at = std::chrono::minutes(6 * 60);
-  EXPECT_EQ(NextDailyRun(At(2026, 1, 15, 5, 59, 59), at), At(2026, 1, 15, 6, 0, 0));
-  EXPECT_EQ(NextDailyRun(At(2026, 1, 15, 6, 0, 0), at), At(2026, 1, 16, 6, 0, 0));
-  EXPECT_EQ(NextDailyRun(At(2026, 12, 31, 23, 0, 0), at), At(2027, 1, 1, 6, 0, 0));
-}
-
-// Records the due times the scheduler ran; `fail_first` runs report a failure.
-class Runs {
- public:
-  explicit Runs(int fail_first = 0) : fail_left_(fail_first) {}
-  bool Run(common::TimePoint due) {
-    std::lock_guard lock(mu_);
-    due_.push_back(due);
-    if (fail_left_ > 0) {
-      --fail_left_;
-      return false;
-    }
-    return true;
-  }
-  std::vector<common::TimePoint> due() const {
-    std::lock_guard lock(mu_);
-    return due_;
-  }
-  // Waits (real time) until `n` runs happened.
-  bool WaitFor(size_t n) const {
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (due().size() >= n) return true;
-      std::this_thread::sleep_for(2ms);
-    }
-    return due().size() >= n;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::vector<common::TimePoint> due_;
-  int fail_left_;
-};
-
-TEST(DailySchedulerTest, RunsOnceADayAtTheConfiguredTime) {
-  common::FakeClock clock(At(2026, 1, 15, 5, 59, 0));
-  Runs runs;
-  DailyScheduler scheduler(clock, std::chrono::minutes(6 * 60),
-                           [&](common::TimePoint due) { return runs.Run(due); }, 5ms);
-  scheduler.Start();
-  EXPECT_EQ(scheduler.next_due(), At(2026, 1, 15, 6, 0, 0));
-  std::this_thread::sleep_for(60ms);  // many ticks, clock before 06:00
-  EXPECT_TRUE(runs.due().empty());
-
-  clock.Set(At(2026, 1, 15, 6, 0, 0));
-  ASSERT_TRUE(runs.WaitFor(1));
-  EXPECT_EQ(runs.due()[0], At(2026, 1, 15, 6, 0, 0));
-  std::this_thread::sleep_for(60ms);  // still 06:00 that day: no second run
-  clock.Advance(3h);
-  std::this_thread::sleep_for(60ms);
-  EXPECT_EQ(runs.due().size(), 1u);
-  EXPECT_EQ(scheduler.next_due(), At(2026, 1, 16, 6, 0, 0));
-
-  clock.Set(At(2026, 1, 16, 6, 0, 30));
-  ASSERT_TRUE(runs.WaitFor(2));
-  EXPECT_EQ(runs.due()[1], At(2026, 1, 16, 6, 0, 0));
-  scheduler.Stop();
-  EXPECT_EQ(runs.due().size(), 2u);
-}
-
-TEST(DailySchedulerTest, MissedDaysRunOnceThenTheScheduleGoesOn) {
-  common::FakeClock clock(At(2026, 1, 15, 12, 0, 0));
-  Runs runs;
-  DailyScheduler scheduler(clock, std::chrono::minutes(6 * 60),
-                           [&](common::TimePoint due) { return runs.Run(due); }, 5ms);
-  scheduler.Start();
-  clock.Set(At(2026, 1, 19, 9, 0, 0));  // four due times passed while "asleep"
-  ASSERT_TRUE(runs.WaitFor(1));
-  std::this_thread::sleep_for(60ms);
-  EXPECT_EQ(runs.due().size(), 1u);
-  EXPECT_EQ(scheduler.next_due(), At(2026, 1, 20, 6, 0, 0));
-}
-
-TEST(DailySchedulerTest, AFailedRunIsRetriedForTheSameDay) {
-  common::FakeClock clock(At(2026, 1, 15, 5, 0, 0));
-  Runs runs(/*fail_first=*/1);
-  DailyScheduler scheduler(clock, std::chrono::minutes(6 * 60),
-                           [&](common::TimePoint due) { return runs.Run(due); }, 5ms, 5min);
-  scheduler.Start();
-  clock.Set(At(2026, 1, 15, 6, 0, 0));
-  ASSERT_TRUE(runs.WaitFor(1));
-  std::this_thread::sleep_for(60ms);
-  EXPECT_EQ(runs.due().size(), 1u);  // the retry waits 5 minutes
-  clock.Advance(5min);
-  ASSERT_TRUE(runs.WaitFor(2));
-  EXPECT_EQ(runs.due()[1], At(2026, 1, 15, 6, 0, 0));  // same day
-  std::this_thread::sleep_for(60ms);
-  EXPECT_EQ(runs.due().size(), 2u);
-  EXPECT_EQ(scheduler.next_due(), At(2026, 1, 16, 6, 0, 0));
-}
-
-TEST(DailySchedulerTest, StopIsPromptEvenWithALongTick) {
-  common::FakeClock clock(At(2026, 1, 15, 5, 0, 0));
-  Runs runs;
-  DailyScheduler scheduler(clock, std::chrono::minutes(6 * 60),
-                           [&](common::TimePoint due) { return runs.Run(due); }, 10min);
-  scheduler.Start();
-  std::this_thread::sleep_for(20ms);
-  const auto started = std::chrono::steady_clock::now();
-  scheduler.Stop();
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
-  EXPECT_TRUE(runs.due().empty());
-}
-
-// ---- detector.setup.cip_table_file ------------------------------------------------------------
-
 TEST(CipTableTest, ParsesRowsWithNoAsEmpty) {
   auto table = ParseCipTable(
       "\xEF\xBB\xBF"
@@ -458,6 +333,138 @@ TEST(LoadConfigTest, ScheduleFromEnvironment) {
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(*config->daily_at, std::chrono::minutes(7 * 60));
   EXPECT_EQ(config->setup.online_instruction_modes, (std::vector<std::string>{"OL", "WW"}));
+}
+
+}  // namespace
+}  // namespace sevisflow::detector
+
+// ---- sis.supplemental: record checks, replay guard, family ---------------------------------
+
+namespace sevisflow::detector {
+namespace {
+
+kafka::Message SupplementalMessage(const std::string& key, const v1::SupplementalData& data) {
+  kafka::Message m;
+  m.topic = "sis.supplemental";
+  m.partition = 2;
+  m.offset = 41;
+  m.key = key;
+  m.value = data.SerializeAsString();
+  return m;
+}
+
+v1::SupplementalData GoodOverlay() {
+  v1::SupplementalData o;
+  o.set_org_id("ABC214F12345000");
+  o.set_person_id("SIS0000042");
+  auto* d = o.add_i20_dependents();
+  d->set_dependent_id("D1");
+  d->set_relationship_status(v1::RELATIONSHIP_STATUS_ACTIVE);
+  d->mutable_name()->set_last_name("Quispe");
+  return o;
+}
+
+TEST(SupplementalKeysTest, FollowTheDetectorLayout) {
+  EXPECT_EQ(SupplementalKey("P1"), "sf:supp:P1");
+  EXPECT_EQ(std::string(kSupplementalOffsetsKey), "sf:supp-offsets");
+}
+
+TEST(ParseSupplementalRecordTest, AValidOverlay) {
+  const SupplementalRecord r =
+      ParseSupplementalRecord(SupplementalMessage("ABC214F12345000/SIS0000042", GoodOverlay()));
+  EXPECT_EQ(r.dead_letter_reason, "");
+  EXPECT_EQ(r.org, "ABC214F12345000");
+  EXPECT_EQ(r.person, "SIS0000042");
+  ASSERT_TRUE(r.data.has_value());
+  EXPECT_EQ(r.data->i20_dependents(0).dependent_id(), "D1");
+}
+
+TEST(ParseSupplementalRecordTest, ATombstoneClears) {
+  kafka::Message m = SupplementalMessage("P-1-12345/SIS0000042", {});
+  m.value.clear();
+  m.is_tombstone = true;
+  const SupplementalRecord r = ParseSupplementalRecord(m);
+  EXPECT_EQ(r.dead_letter_reason, "");
+  EXPECT_EQ(r.org, "P-1-12345");
+  EXPECT_EQ(r.person, "SIS0000042");
+  EXPECT_FALSE(r.data.has_value());
+  // An empty value (what kafka::Producer sends for a null one) clears as well.
+  m.is_tombstone = false;
+  const SupplementalRecord empty = ParseSupplementalRecord(m);
+  EXPECT_EQ(empty.dead_letter_reason, "");
+  EXPECT_EQ(empty.org, "P-1-12345");
+  EXPECT_FALSE(empty.data.has_value());
+}
+
+TEST(ParseSupplementalRecordTest, BadRecordsAreDeadLetteredWithAReasonAndNoPersonalData) {
+  struct Case {
+    std::string name;
+    kafka::Message message;
+    std::string reason;
+    std::string label;
+  };
+  std::vector<Case> cases;
+  cases.push_back({"no slash", SupplementalMessage("SIS0000042", GoodOverlay()),
+                   "record key is not <org_id>/<person_id>", "bad_key"});
+  cases.push_back({"empty person", SupplementalMessage("ABC214F12345000/", GoodOverlay()),
+                   "record key is not <org_id>/<person_id>", "bad_key"});
+  kafka::Message tombstone_without_org = SupplementalMessage("/SIS0000042", {});
+  tombstone_without_org.is_tombstone = true;
+  cases.push_back({"tombstone without org", tombstone_without_org,
+                   "record key is not <org_id>/<person_id>", "bad_key"});
+  kafka::Message garbage = SupplementalMessage("ABC214F12345000/SIS0000042", {});
+  garbage.value = std::string("\xff\xff\xff Quispe", 10);
+  cases.push_back({"garbage", garbage, "not a SupplementalData in protobuf binary", "parse"});
+  v1::SupplementalData duplicate = GoodOverlay();
+  *duplicate.add_i20_dependents() = duplicate.i20_dependents(0);
+  cases.push_back({"invalid", SupplementalMessage("ABC214F12345000/SIS0000042", duplicate),
+                   "i20_dependents[1].dependent_id: duplicate", "invalid"});
+  cases.push_back({"other person", SupplementalMessage("ABC214F12345000/SIS0000043", GoodOverlay()),
+                   "record key differs from org_id/person_id", "key_mismatch"});
+  cases.push_back({"other org", SupplementalMessage("XYZ214F12345000/SIS0000042", GoodOverlay()),
+                   "record key differs from org_id/person_id", "key_mismatch"});
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const SupplementalRecord r = ParseSupplementalRecord(c.message);
+    EXPECT_EQ(r.dead_letter_reason, c.reason);
+    EXPECT_EQ(r.dead_letter_label, c.label);
+    EXPECT_EQ(r.dead_letter_reason.find("Quispe"), std::string::npos);
+    EXPECT_EQ(r.dead_letter_reason.find("SIS00000"), std::string::npos);
+  }
+}
+
+TEST(SupplementalAppliedTest, OnlyOffsetsNotAfterTheLastOneHandled) {
+  EXPECT_FALSE(SupplementalAlreadyApplied(std::nullopt, 0));
+  EXPECT_TRUE(SupplementalAlreadyApplied(std::string("41"), 41));
+  EXPECT_TRUE(SupplementalAlreadyApplied(std::string("41"), 0));
+  EXPECT_FALSE(SupplementalAlreadyApplied(std::string("41"), 42));
+  // An unreadable value is treated as none: the record is handled again.
+  for (const char* bad : {"", "garbage", "4x", "-", " 41"}) {
+    EXPECT_FALSE(SupplementalAlreadyApplied(std::string(bad), 3)) << bad;
+  }
+}
+
+TEST(PersonVisaFamilyTest, TheRulesSelectionDecides) {
+  v1::SisPersonSnapshot s;
+  s.set_person_id("SIS0000042");
+  EXPECT_EQ(PersonVisaFamily(s, "ABC214F12345000"), v1::VISA_FAMILY_UNSPECIFIED);
+  s.add_port_of_entry()->set_immigration_status("01");
+  EXPECT_EQ(PersonVisaFamily(s, "ABC214F12345000"), v1::VISA_FAMILY_FM);
+  s.mutable_port_of_entry(0)->set_immigration_status("02");
+  EXPECT_EQ(PersonVisaFamily(s, "ABC214F12345000"), v1::VISA_FAMILY_FM);
+  s.mutable_port_of_entry(0)->set_immigration_status("03");
+  EXPECT_EQ(PersonVisaFamily(s, "P-1-12345"), v1::VISA_FAMILY_J);
+  // Blank status: the Visa/Permit page; with both visas the org's form decides.
+  s.mutable_port_of_entry(0)->set_immigration_status("");
+  auto* j1 = s.add_visas();
+  j1->set_visa_type("03");
+  j1->set_country("USA");
+  EXPECT_EQ(PersonVisaFamily(s, "P-1-12345"), v1::VISA_FAMILY_J);
+  s.add_visas()->set_visa_type("01");
+  EXPECT_EQ(PersonVisaFamily(s, "P-1-12345"), v1::VISA_FAMILY_FM);
+  s.add_ds2019()->set_program_number(" P-1-12345 ");
+  EXPECT_EQ(PersonVisaFamily(s, "P-1-12345"), v1::VISA_FAMILY_J);
+  EXPECT_EQ(PersonVisaFamily(s, "ABC214F12345000"), v1::VISA_FAMILY_FM);
 }
 
 }  // namespace

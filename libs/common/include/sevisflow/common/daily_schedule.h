@@ -1,8 +1,7 @@
 #pragma once
-// The daily SEVIS Alerts run (config `detector.schedule.daily_at`, "HH:MM" UTC). The rule book's
-// process is run by hand from the run control page; a school that ran it every morning gets the
-// same by setting a time here. Time comes from the injected common::Clock, so a test drives the
-// schedule with a common::FakeClock.
+// Something done once a day at "HH:MM" UTC: the detector's SEVIS Alerts run
+// (`detector.schedule.daily_at`) and the builder's daily batch close (`builder.close_daily_at`).
+// Time comes from the injected common::Clock, so a test drives the schedule with a FakeClock.
 
 #include <chrono>
 #include <condition_variable>
@@ -15,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "sevisflow/common/clock.h"
 
-namespace sevisflow::detector {
+namespace sevisflow::common {
 
 // "HH:MM" (00:00 .. 23:59) -> minutes after midnight UTC; "" -> nullopt (no schedule).
 // InvalidArgument otherwise.
@@ -63,4 +62,4 @@ class DailyScheduler {
   std::thread thread_;
 };
 
-}  // namespace sevisflow::detector
+}  // namespace sevisflow::common
