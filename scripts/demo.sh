@@ -62,14 +62,23 @@ YAML
 xsd_dir: "$xsd"
 YAML
 } > "$demo/detector.yaml"
+# A demo DSO for the review API: sevisctl reads the token from $SEVISFLOW_TOKEN_FILE.
+[ -s "$demo/dso-token" ] || ( umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$demo/dso-token" )
+token_sha256=$(sha256sum < "$demo/dso-token" | cut -d' ' -f1)
 { common_config builder; cat <<YAML
 xsd_dir: "$xsd"
 builder:
   auto_select: true
   close_interval_seconds: 3
+  detector_address: "127.0.0.1:$(grpc_port detector)"
 orgs:
   $org:
     user_id: $user
+dsos:
+  demo:
+    token_sha256: $token_sha256
+    orgs:
+      $org: {user_id: $user}
 YAML
 } > "$demo/builder.yaml"
 { common_config uploader; cat <<YAML
@@ -161,6 +170,7 @@ cat <<SUMMARY
   elapsed                 ${elapsed} s
   documents               $demo/docstore/$org
   logs                    $demo/logs
+  review API token        SEVISFLOW_TOKEN_FILE=$demo/dso-token sevisctl whoami
 
 SUMMARY
 

@@ -28,7 +28,7 @@
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/redis/client.h"
-#include "sevisflow/rpc/caller.h"
+#include "sevisflow/rpc/dso_auth.h"
 #include "sevisflow/rpc/client.h"
 #include "sevisflow/sevisxml/validator.h"
 #include "sevisflow/testing/kafka_broker.h"
@@ -47,7 +47,10 @@ constexpr char kOrgB[] = "NYC214F00456000";
 constexpr char kOrgC[] = "SFO214F00789000";
 constexpr char kUserA[] = "tpdso-4140";   // configured for org A
 constexpr char kUserB[] = "kander6952";   // configured for org B
-constexpr char kCaller[] = "dsocal0001";  // x-sevis-user of the DSO closing org A's batch
+constexpr char kCaller[] = "dsocal0001";  // SEVIS userID of DSO "carol" for org A
+// DSO bearer tokens (the builder is configured with their SHA-256).
+constexpr char kTokenCarol[] = "token-carol";  // orgs A, B (as kUserB), C (as kUserB)
+constexpr char kTokenDave[] = "token-dave";    // org B only
 
 testing::KafkaBroker* g_broker = nullptr;
 testing::RedisServer* g_redis = nullptr;
@@ -148,9 +151,13 @@ class BuilderIntegrationTest : public ::testing::Test {
     config.service.grpc_listen = "127.0.0.1:0";
     config.service.metrics_port = 0;
     config.service.xsd_dir = testing::XsdDir();
-    config.builder.orgs[kOrgA] = builder::OrgOptions{kUserA, true};
-    config.builder.orgs[kOrgB] = builder::OrgOptions{kUserB, true};
-    config.builder.orgs[kOrgC] = builder::OrgOptions{kUserB, std::nullopt};  // manual review
+    config.builder.orgs[kOrgA] = builder::OrgOptions{kUserA, true, std::nullopt, ""};
+    config.builder.orgs[kOrgB] = builder::OrgOptions{kUserB, true, std::nullopt, ""};
+    // Manual review, and its own batch ID prefix.
+    config.builder.orgs[kOrgC] = builder::OrgOptions{kUserB, std::nullopt, std::nullopt, "CC"};
+    config.dsos.push_back(rpc::Dso{"carol", rpc::TokenSha256Hex(kTokenCarol),
+                                   {{kOrgA, kCaller}, {kOrgB, kUserB}, {kOrgC, kUserB}}});
+    config.dsos.push_back(rpc::Dso{"dave", rpc::TokenSha256Hex(kTokenDave), {{kOrgB, kUserB}}});
     absl::StatusOr<std::unique_ptr<builder::App>> app =
         builder::App::Create(std::move(config), clock_);
     ASSERT_TRUE(app.ok()) << app.status();
@@ -200,6 +207,7 @@ class BuilderIntegrationTest : public ::testing::Test {
     request.set_state(state);
     v1::ListAlertsResponse response;
     grpc::ClientContext context;
+    rpc::SetBearerToken(context, kTokenCarol);
     grpc::Status status = stub_->ListAlerts(&context, request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return {response.alerts().begin(), response.alerts().end()};
@@ -218,12 +226,12 @@ class BuilderIntegrationTest : public ::testing::Test {
     return alerts;
   }
 
-  static grpc::Status Close(const std::string& org, const std::string& caller,
+  static grpc::Status Close(const std::string& org, const std::string& token,
                             v1::CloseBatchResponse* response) {
     v1::CloseBatchRequest request;
     request.set_org_id(org);
     grpc::ClientContext context;
-    if (!caller.empty()) rpc::SetCaller(context, caller);
+    if (!token.empty()) rpc::SetBearerToken(context, token);
     return stub_->CloseBatch(&context, request, response);
   }
 
@@ -284,7 +292,7 @@ TEST_F(BuilderIntegrationTest, ThreeAlertsBecomeOneValidDocumentAndReplaysAddNot
   ASSERT_EQ(WaitFor(kOrgA, v1::ALERT_STATE_SELECTED, 3).size(), 3u);
 
   v1::CloseBatchResponse closed;
-  grpc::Status status = Close(kOrgA, kCaller, &closed);
+  grpc::Status status = Close(kOrgA, kTokenCarol, &closed);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(closed.batch_ids_size(), 1);
   EXPECT_EQ(closed.records(), 3);
@@ -296,7 +304,7 @@ TEST_F(BuilderIntegrationTest, ThreeAlertsBecomeOneValidDocumentAndReplaysAddNot
   const v1::BatchDocument& document = documents[0];
   EXPECT_EQ(document.batch_id(), batch_id);
   EXPECT_EQ(document.batch_id().size(), 14u);
-  EXPECT_EQ(document.user_id(), kCaller);  // x-sevis-user overrides the configured user
+  EXPECT_EQ(document.user_id(), kCaller);  // the closing DSO's userID for the org
   ASSERT_EQ(document.records_size(), 3);
   std::set<std::string> expected_ids, record_ids;
   for (const v1::Alert& alert : alerts) expected_ids.insert(alert.alert_id());
@@ -336,7 +344,7 @@ TEST_F(BuilderIntegrationTest, ThreeAlertsBecomeOneValidDocumentAndReplaysAddNot
   EXPECT_TRUE(List(kOrgA, v1::ALERT_STATE_SELECTED).empty());
   EXPECT_TRUE(List(kOrgA, v1::ALERT_STATE_OPEN).empty());
   v1::CloseBatchResponse again;
-  ASSERT_TRUE(Close(kOrgA, kCaller, &again).ok());
+  ASSERT_TRUE(Close(kOrgA, kTokenCarol, &again).ok());
   EXPECT_EQ(again.batch_ids_size(), 0);
   EXPECT_TRUE(ReadBatches(kOrgA, 3s, 1).empty());
 
@@ -362,11 +370,14 @@ TEST_F(BuilderIntegrationTest, ThreeAlertsBecomeOneValidDocumentAndReplaysAddNot
   list_request.set_org_id(kOrgA);
   v1::ListBatchesResponse listed;
   grpc::ClientContext context;
+  rpc::SetBearerToken(context, kTokenCarol);
   ASSERT_TRUE(stub_->ListBatches(&context, list_request, &listed).ok());
   ASSERT_EQ(listed.batches_size(), 1);
   EXPECT_EQ(listed.batches(0).batch_id(), batch_id);
   EXPECT_EQ(listed.batches(0).records(), 3);
   EXPECT_EQ(listed.batches(0).state(), "PROCESSED");
+  EXPECT_EQ(listed.batches(0).closed_by(), "carol");
+  EXPECT_EQ(listed.batches(0).user_id(), kCaller);
 }
 
 TEST_F(BuilderIntegrationTest, InvalidRecordNeverLeavesAndIsBackInReviewWithTheXsdMessage) {
@@ -377,9 +388,9 @@ TEST_F(BuilderIntegrationTest, InvalidRecordNeverLeavesAndIsBackInReviewWithTheX
   PublishAlert(bad);
   ASSERT_EQ(WaitFor(kOrgB, v1::ALERT_STATE_SELECTED, 2).size(), 2u);
 
-  // No x-sevis-user: the org's configured user id goes into the document.
+  // Dave's SEVIS userID for org B goes into the document.
   v1::CloseBatchResponse closed;
-  grpc::Status status = Close(kOrgB, "", &closed);
+  grpc::Status status = Close(kOrgB, kTokenDave, &closed);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(closed.batch_ids_size(), 1);
   EXPECT_EQ(closed.records(), 1);
@@ -406,13 +417,15 @@ TEST_F(BuilderIntegrationTest, InvalidRecordNeverLeavesAndIsBackInReviewWithTheX
   select.add_alert_ids(bad.alert_id());
   v1::SelectAlertsResponse selected;
   grpc::ClientContext context;
+  rpc::SetBearerToken(context, kTokenDave);
   ASSERT_TRUE(stub_->SelectAlerts(&context, select, &selected).ok());
   EXPECT_EQ(selected.changed(), 0);
   ASSERT_EQ(selected.refused_size(), 1);
   EXPECT_EQ(selected.refused(0), bad.alert_id());
+  EXPECT_THAT(selected.refused_reasons(0), HasSubstr("validation errors"));
 
   v1::CloseBatchResponse again;
-  ASSERT_TRUE(Close(kOrgB, "", &again).ok());
+  ASSERT_TRUE(Close(kOrgB, kTokenDave, &again).ok());
   EXPECT_EQ(again.batch_ids_size(), 0);
   EXPECT_TRUE(ReadBatches(kOrgB, 3s, 1).empty());
 }
@@ -434,25 +447,39 @@ TEST_F(BuilderIntegrationTest, ManualSelectionAndUserIdRules) {
   select.add_alert_ids(flagged.alert_id());
   v1::SelectAlertsResponse selected;
   {
+    // Dave is not granted org C: refused, nothing changes.
     grpc::ClientContext context;
+    rpc::SetBearerToken(context, kTokenDave);
+    grpc::Status denied = stub_->SelectAlerts(&context, select, &selected);
+    EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_THAT(denied.error_message(), HasSubstr(kOrgC));
+  }
+  {
+    // No token, or an unknown one: unauthenticated.
+    grpc::ClientContext none;
+    EXPECT_EQ(stub_->SelectAlerts(&none, select, &selected).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+    grpc::ClientContext wrong;
+    rpc::SetBearerToken(wrong, "not-a-token");
+    EXPECT_EQ(stub_->SelectAlerts(&wrong, select, &selected).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  EXPECT_TRUE(List(kOrgC, v1::ALERT_STATE_SELECTED).empty());
+  {
+    grpc::ClientContext context;
+    rpc::SetBearerToken(context, kTokenCarol);
     ASSERT_TRUE(stub_->SelectAlerts(&context, select, &selected).ok());
   }
   EXPECT_EQ(selected.changed(), 1);
   ASSERT_EQ(selected.refused_size(), 1);
   EXPECT_EQ(selected.refused(0), flagged.alert_id());
 
-  // A SEVIS userID that is not exactly 10 characters is refused; nothing is built.
-  v1::CloseBatchResponse closed;
-  grpc::Status status = Close(kOrgC, "short", &closed);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("10"));
-  EXPECT_EQ(List(kOrgC, v1::ALERT_STATE_SELECTED).size(), 1u);
-
   // The close timer's work: every configured org, with its configured user id.
   app_->builder().CloseAllConfiguredOrgs();
   std::vector<v1::BatchDocument> documents = ReadBatches(kOrgC, 60s, 1);
   ASSERT_EQ(documents.size(), 1u);
   EXPECT_EQ(documents[0].user_id(), kUserB);
+  EXPECT_EQ(documents[0].batch_id().substr(0, 2), "CC");  // the org's own prefix
   ASSERT_EQ(documents[0].records_size(), 1);
   EXPECT_EQ(documents[0].records(0).alert_id(), alert.alert_id());
   EXPECT_TRUE(List(kOrgC, v1::ALERT_STATE_SELECTED).empty());

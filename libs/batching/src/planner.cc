@@ -1,4 +1,4 @@
-#include "services/builder/src/batch_planner.h"
+#include "sevisflow/batching/planner.h"
 
 #include <algorithm>
 #include <set>
@@ -6,28 +6,22 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "sevisflow/sevisxml/document.h"
 
-namespace sevisflow::builder {
+namespace sevisflow::batching {
 
 using sevisflow::v1::Alert;
-using sevisflow::v1::ReviewAlert;
-
-namespace {
-
-constexpr char kSevisIssueField[] = "sevis";
-
-}  // namespace
 
 absl::Status CheckBatchIdPrefix(std::string_view prefix) {
   if (prefix.empty() || prefix.size() >= kBatchIdLength) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "builder.batch_id_prefix must be 1 to ", kBatchIdLength - 1, " characters, got ",
+        "batch ID prefix must be 1 to ", kBatchIdLength - 1, " characters, got ",
         prefix.size()));
   }
   for (char c : prefix) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c))) {
       return absl::InvalidArgumentError(
-          "builder.batch_id_prefix may hold ASCII letters and digits only");
+          "batch ID prefix may hold ASCII letters and digits only");
     }
   }
   return absl::OkStatus();
@@ -71,54 +65,55 @@ absl::StatusOr<std::string> RequestIdFor(const Alert& alert) {
 
 absl::Status CheckBuildable(const Alert& alert) {
   if (absl::StatusOr<std::string> id = RequestIdFor(alert); !id.ok()) return id.status();
-  if (alert.event_type() != sevisflow::v1::EVENT_TYPE_CREATE_STUDENT) {
-    return absl::UnimplementedError(
-        absl::StrCat("event ", sevisflow::v1::EventType_Name(alert.event_type()),
-                     " is not supported by the builder yet"));
+  if (alert.person_id().empty()) return absl::InvalidArgumentError("alert without person_id");
+  const std::string event = sevisflow::v1::EventType_Name(alert.event_type());
+  if (alert.visa_family() != sevisflow::v1::VISA_FAMILY_FM &&
+      alert.visa_family() != sevisflow::v1::VISA_FAMILY_J) {
+    return absl::InvalidArgumentError(absl::StrCat(event, " alert without a visa family"));
   }
-  if (!alert.has_create_student()) {
-    return absl::InvalidArgumentError("Create Student alert without create_student data");
+  if (alert.data_case() == Alert::DATA_NOT_SET) {
+    return absl::InvalidArgumentError(absl::StrCat(event, " alert without its event data"));
   }
-  if (alert.person_id().empty()) {
-    return absl::InvalidArgumentError("alert without person_id");
+  if (!sevisxml::IsCreateEvent(alert.event_type()) && alert.sevis_id().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(event, " is an update and the alert has no SEVIS ID"));
   }
   return absl::OkStatus();
 }
 
-bool HasIssues(const ReviewAlert& alert) {
-  return alert.alert().issues_size() > 0 || alert.review_issues_size() > 0;
-}
-
-bool IsSelectable(const ReviewAlert& alert) {
-  return (alert.state() == sevisflow::v1::ALERT_STATE_OPEN ||
-          alert.state() == sevisflow::v1::ALERT_STATE_SELECTED) &&
-         !HasIssues(alert);
-}
-
-Plan PlanDocuments(const std::vector<Alert>& selected, int max_records_per_document) {
-  const size_t limit = static_cast<size_t>(
-      std::clamp(max_records_per_document, 1, kMaxRecordsPerDocument));
+Plan PlanDocuments(const std::vector<Alert>& selected, int max_records_per_section) {
+  const int limit = std::clamp(max_records_per_section, 1, kMaxRecordsPerSection);
   Plan plan;
-  std::vector<std::set<std::string>> persons;  // per document
+  std::vector<std::set<std::string>> created;  // persons created, per document
   for (size_t i = 0; i < selected.size(); ++i) {
     const Alert& alert = selected[i];
     if (absl::Status status = CheckBuildable(alert); !status.ok()) {
       plan.unplanned.push_back(Unplanned{i, std::string(status.message())});
       continue;
     }
+    const bool create = sevisxml::IsCreateEvent(alert.event_type());
     size_t d = 0;
     for (; d < plan.documents.size(); ++d) {
-      if (plan.documents[d].alert_indexes.size() < limit &&
-          !persons[d].contains(alert.person_id())) {
+      const PlannedDocument& doc = plan.documents[d];
+      if (doc.family != alert.visa_family()) continue;
+      if (create) {
+        if (doc.creates < limit && !created[d].contains(alert.person_id())) break;
+      } else if (doc.updates < limit) {
         break;
       }
     }
     if (d == plan.documents.size()) {
-      plan.documents.emplace_back();
-      persons.emplace_back();
+      plan.documents.emplace_back().family = alert.visa_family();
+      created.emplace_back();
     }
-    plan.documents[d].alert_indexes.push_back(i);
-    persons[d].insert(alert.person_id());
+    PlannedDocument& doc = plan.documents[d];
+    doc.alert_indexes.push_back(i);
+    if (create) {
+      ++doc.creates;
+      created[d].insert(alert.person_id());
+    } else {
+      ++doc.updates;
+    }
   }
   return plan;
 }
@@ -136,38 +131,23 @@ std::vector<sevisflow::v1::ValidationIssue> XsdIssues(
   return issues;
 }
 
-void ApplyOutcome(const sevisflow::v1::Outcome& outcome, ReviewAlert& alert) {
-  // A replayed outcome replaces the issue it added the first time.
-  auto* issues = alert.mutable_review_issues();
-  issues->erase(std::remove_if(issues->begin(), issues->end(),
-                               [](const sevisflow::v1::ValidationIssue& issue) {
-                                 return issue.field() == kSevisIssueField;
-                               }),
-                issues->end());
-  if (!outcome.batch_id().empty()) alert.set_batch_id(outcome.batch_id());
-  if (outcome.accepted()) {
-    alert.set_state(sevisflow::v1::ALERT_STATE_ACCEPTED);
-    return;
-  }
-  alert.set_state(sevisflow::v1::ALERT_STATE_FAILED);
-  sevisflow::v1::ValidationIssue* issue = alert.add_review_issues();
-  issue->set_field(kSevisIssueField);
-  issue->set_code(outcome.error_code().empty() ? "SEVIS_REJECTED" : outcome.error_code());
-  issue->set_message(outcome.error_message());
+std::string SchemaVersion(sevisflow::v1::VisaFamily family) {
+  return family == sevisflow::v1::VISA_FAMILY_J ? "6.27" : "6.55";
 }
 
 sevisflow::v1::BatchDocument MakeBatchDocument(std::string batch_id, std::string org_id,
-                                               std::string user_id, std::string xml,
+                                               std::string user_id,
+                                               sevisflow::v1::VisaFamily family, std::string xml,
                                                const std::vector<Alert>& alerts,
                                                std::string created_at) {
   sevisflow::v1::BatchDocument document;
   document.set_batch_id(std::move(batch_id));
   document.set_org_id(std::move(org_id));
   document.set_user_id(std::move(user_id));
-  document.set_visa_family(sevisflow::v1::VISA_FAMILY_FM);
+  document.set_visa_family(family);
   document.set_xml(std::move(xml));
   document.set_created_at(std::move(created_at));
-  document.set_schema_version("6.55");
+  document.set_schema_version(SchemaVersion(family));
   for (const Alert& alert : alerts) {
     sevisflow::v1::BatchRecord* record = document.add_records();
     record->set_request_id(alert.alert_id());
@@ -179,4 +159,4 @@ sevisflow::v1::BatchDocument MakeBatchDocument(std::string batch_id, std::string
   return document;
 }
 
-}  // namespace sevisflow::builder
+}  // namespace sevisflow::batching

@@ -1,4 +1,4 @@
-#include "services/builder/src/batch_planner.h"
+#include "sevisflow/batching/planner.h"
 
 #include <set>
 #include <string>
@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace sevisflow::builder {
+namespace sevisflow::batching {
 namespace {
 
 using ::testing::ElementsAre;
@@ -30,6 +30,82 @@ std::vector<Alert> DistinctPersons(int count) {
   std::vector<Alert> alerts;
   for (int i = 0; i < count; ++i) alerts.push_back(CreateAlert(i, absl::StrCat("P", i)));
   return alerts;
+}
+
+Alert UpdateAlert(int n, std::string person, sevisflow::v1::VisaFamily family) {
+  Alert alert;
+  alert.set_alert_id(absl::StrCat("u", std::string(15, '0'), 1000 + n));
+  alert.set_org_id("BOS214F00123000");
+  alert.set_person_id(std::move(person));
+  alert.set_visa_family(family);
+  alert.set_sevis_id("N0000000001");
+  if (family == sevisflow::v1::VISA_FAMILY_J) {
+    alert.set_event_type(sevisflow::v1::EVENT_TYPE_EV_BIOGRAPHICAL);
+    alert.mutable_biographical()->set_last_name("Synthetic");
+  } else {
+    alert.set_event_type(sevisflow::v1::EVENT_TYPE_PERSONAL_INFO);
+    alert.mutable_personal_info()->set_last_name("Synthetic");
+  }
+  return alert;
+}
+
+TEST(PlanTest, OneVisaFamilyPerDocument) {
+  std::vector<Alert> alerts = {UpdateAlert(0, "P1", sevisflow::v1::VISA_FAMILY_FM),
+                               UpdateAlert(1, "P2", sevisflow::v1::VISA_FAMILY_J),
+                               CreateAlert(2, "P3"),
+                               UpdateAlert(3, "P4", sevisflow::v1::VISA_FAMILY_J)};
+  Plan plan = PlanDocuments(alerts, 250);
+  ASSERT_EQ(plan.documents.size(), 2u);
+  EXPECT_EQ(plan.documents[0].family, sevisflow::v1::VISA_FAMILY_FM);
+  EXPECT_THAT(plan.documents[0].alert_indexes, ElementsAre(0, 2));
+  EXPECT_EQ(plan.documents[0].creates, 1);
+  EXPECT_EQ(plan.documents[0].updates, 1);
+  EXPECT_EQ(plan.documents[1].family, sevisflow::v1::VISA_FAMILY_J);
+  EXPECT_THAT(plan.documents[1].alert_indexes, ElementsAre(1, 3));
+}
+
+TEST(PlanTest, CreatesAndUpdatesEachUpToTheLimitInOneDocument) {
+  std::vector<Alert> alerts;
+  for (int i = 0; i < 300; ++i) alerts.push_back(CreateAlert(i, absl::StrCat("C", i)));
+  for (int i = 0; i < 300; ++i) {
+    alerts.push_back(UpdateAlert(i, absl::StrCat("U", i), sevisflow::v1::VISA_FAMILY_FM));
+  }
+  Plan plan = PlanDocuments(alerts, 250);
+  ASSERT_EQ(plan.documents.size(), 2u);
+  EXPECT_EQ(plan.documents[0].creates, 250);
+  EXPECT_EQ(plan.documents[0].updates, 250);
+  EXPECT_EQ(plan.documents[1].creates, 50);
+  EXPECT_EQ(plan.documents[1].updates, 50);
+}
+
+TEST(PlanTest, SeveralUpdatesOfOnePersonShareADocument) {
+  std::vector<Alert> alerts = {UpdateAlert(0, "P1", sevisflow::v1::VISA_FAMILY_FM),
+                               UpdateAlert(1, "P1", sevisflow::v1::VISA_FAMILY_FM)};
+  alerts[1].set_event_type(sevisflow::v1::EVENT_TYPE_FINANCIAL_INFO);
+  alerts[1].mutable_financial()->set_tuition(1);
+  Plan plan = PlanDocuments(alerts, 250);
+  ASSERT_EQ(plan.documents.size(), 1u);
+  EXPECT_THAT(plan.documents[0].alert_indexes, ElementsAre(0, 1));
+}
+
+TEST(PlanTest, UpdateWithoutSevisIdOrFamilyIsNotBuildable) {
+  Alert no_id = UpdateAlert(0, "P1", sevisflow::v1::VISA_FAMILY_FM);
+  no_id.clear_sevis_id();
+  absl::Status status = CheckBuildable(no_id);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("no SEVIS ID"));
+  Alert no_family = CreateAlert(1, "P2");
+  no_family.set_visa_family(sevisflow::v1::VISA_FAMILY_UNSPECIFIED);
+  EXPECT_THAT(std::string(CheckBuildable(no_family).message()), HasSubstr("visa family"));
+  EXPECT_TRUE(CheckBuildable(CreateAlert(2, "P3")).ok());
+}
+
+TEST(BatchDocumentTest, ExchangeVisitorDocumentsCarrySchema627) {
+  sevisflow::v1::BatchDocument document =
+      MakeBatchDocument("SF000000000010", "P-1-12345", "tpdso-4140", sevisflow::v1::VISA_FAMILY_J,
+                        "<x/>", {UpdateAlert(0, "P1", sevisflow::v1::VISA_FAMILY_J)}, "t");
+  EXPECT_EQ(document.schema_version(), "6.27");
+  EXPECT_EQ(document.visa_family(), sevisflow::v1::VISA_FAMILY_J);
 }
 
 TEST(BatchIdTest, PrefixPlusZeroPaddedSequenceIsFourteenCharacters) {
@@ -103,7 +179,7 @@ TEST(PlanTest, ConfiguredLimitIsHonouredAndCappedAtTheXsdLimit) {
   EXPECT_EQ(capped.documents[0].alert_indexes.size(), 250u);
 }
 
-TEST(PlanTest, OnePersonAtMostOncePerDocument) {
+TEST(PlanTest, OnePersonCreatedAtMostOncePerDocument) {
   std::vector<Alert> alerts = {CreateAlert(0, "P1"), CreateAlert(1, "P1"), CreateAlert(2, "P2"),
                                CreateAlert(3, "P1"), CreateAlert(4, "P3")};
   Plan plan = PlanDocuments(alerts, 250);
@@ -121,14 +197,14 @@ TEST(PlanTest, OnePersonAtMostOncePerDocument) {
 
 TEST(PlanTest, UnsupportedOrBrokenAlertsAreLeftOutWithAReason) {
   std::vector<Alert> alerts = DistinctPersons(3);
-  alerts[1].set_event_type(sevisflow::v1::EVENT_TYPE_UNSPECIFIED);
+  alerts[1].clear_create_student();
   alerts[2].set_alert_id("bad:id");
   Plan plan = PlanDocuments(alerts, 250);
   ASSERT_EQ(plan.documents.size(), 1u);
   EXPECT_THAT(plan.documents[0].alert_indexes, ElementsAre(0));
   ASSERT_EQ(plan.unplanned.size(), 2u);
   EXPECT_EQ(plan.unplanned[0].alert_index, 1u);
-  EXPECT_THAT(plan.unplanned[0].reason, HasSubstr("not supported"));
+  EXPECT_THAT(plan.unplanned[0].reason, HasSubstr("without its event data"));
   EXPECT_EQ(plan.unplanned[1].alert_index, 2u);
 }
 
@@ -136,21 +212,6 @@ TEST(PlanTest, NothingSelectedPlansNothing) {
   Plan plan = PlanDocuments({}, 250);
   EXPECT_TRUE(plan.documents.empty());
   EXPECT_TRUE(plan.unplanned.empty());
-}
-
-TEST(SelectableTest, AlertsWithIssuesCanNeverBeSelected) {
-  sevisflow::v1::ReviewAlert review;
-  *review.mutable_alert() = CreateAlert(0, "P1");
-  review.set_state(sevisflow::v1::ALERT_STATE_OPEN);
-  EXPECT_TRUE(IsSelectable(review));
-  review.mutable_alert()->add_issues()->set_code("NAME_INVALID_CHARACTER");
-  EXPECT_FALSE(IsSelectable(review));
-  review.mutable_alert()->clear_issues();
-  review.add_review_issues()->set_code("XSD_INVALID");
-  EXPECT_FALSE(IsSelectable(review));
-  review.clear_review_issues();
-  review.set_state(sevisflow::v1::ALERT_STATE_BATCHED);
-  EXPECT_FALSE(IsSelectable(review));
 }
 
 TEST(XsdIssuesTest, CarryPathAndMessage) {
@@ -163,34 +224,11 @@ TEST(XsdIssuesTest, CarryPathAndMessage) {
   EXPECT_EQ(issues[0].message(), "bad value");
 }
 
-TEST(OutcomeTest, AcceptedAndFailedWithSevisIssueReplacedOnReplay) {
-  sevisflow::v1::ReviewAlert review;
-  *review.mutable_alert() = CreateAlert(0, "P1");
-  review.set_state(sevisflow::v1::ALERT_STATE_BATCHED);
-  sevisflow::v1::Outcome failed;
-  failed.set_alert_id(review.alert().alert_id());
-  failed.set_batch_id("SF000000000001");
-  failed.set_error_code("S1004");
-  failed.set_error_message("Duplicate student");
-  ApplyOutcome(failed, review);
-  ApplyOutcome(failed, review);  // replay
-  EXPECT_EQ(review.state(), sevisflow::v1::ALERT_STATE_FAILED);
-  ASSERT_EQ(review.review_issues_size(), 1);
-  EXPECT_EQ(review.review_issues(0).code(), "S1004");
-  EXPECT_EQ(review.review_issues(0).message(), "Duplicate student");
-  EXPECT_EQ(review.batch_id(), "SF000000000001");
-
-  sevisflow::v1::Outcome accepted = failed;
-  accepted.set_accepted(true);
-  ApplyOutcome(accepted, review);
-  EXPECT_EQ(review.state(), sevisflow::v1::ALERT_STATE_ACCEPTED);
-  EXPECT_EQ(review.review_issues_size(), 0);
-}
-
 TEST(BatchDocumentTest, RecordsMapRequestIdsToAlerts) {
   std::vector<Alert> alerts = DistinctPersons(2);
   sevisflow::v1::BatchDocument document = MakeBatchDocument(
-      "SF000000000009", "BOS214F00123000", "tpdso-4140", "<x/>", alerts, "2026-01-01T00:00:00Z");
+      "SF000000000009", "BOS214F00123000", "tpdso-4140", sevisflow::v1::VISA_FAMILY_FM, "<x/>",
+      alerts, "2026-01-01T00:00:00Z");
   EXPECT_EQ(document.batch_id(), "SF000000000009");
   EXPECT_EQ(document.schema_version(), "6.55");
   EXPECT_EQ(document.visa_family(), sevisflow::v1::VISA_FAMILY_FM);
@@ -205,4 +243,4 @@ TEST(BatchDocumentTest, RecordsMapRequestIdsToAlerts) {
 }
 
 }  // namespace
-}  // namespace sevisflow::builder
+}  // namespace sevisflow::batching

@@ -1,20 +1,25 @@
 #include "services/builder/src/app.h"
 
 #include <chrono>
+#include <optional>
+#include <set>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "services/builder/src/batch_planner.h"
+#include "sevisflow/batching/planner.h"
 #include "sevisflow/kafka/consumer.h"
 #include "sevisflow/kafka/dlq.h"
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/rpc/caller.h"
+#include "sevisflow/rpc/client.h"
 #include "sevisflow/rpc/server.h"
 #include "sevisflow/rpc/status.h"
 #include "sevisflow/service/runtime.h"
 #include "sevisflow/sevisxml/validator.h"
+#include "sevisflow/rules/events.h"
+#include "sevisflow/v1/detector_service.grpc.pb.h"
 #include "sevisflow/v1/review_service.grpc.pb.h"
 
 namespace sevisflow::builder {
@@ -46,6 +51,22 @@ bool IsOrgId(const std::string& org) {
 
 }  // namespace
 
+// "REGISTRATION,PERSONAL_INFO" style lists of event codes; a bad code is an error naming the key.
+std::optional<std::set<sevisflow::v1::EventType>> ReadEvents(common::ConfigReader& reader,
+                                                             const std::string& key) {
+  if (!reader.Has(key)) return std::nullopt;
+  std::set<sevisflow::v1::EventType> events;
+  for (const std::string& code : reader.StringList(key, {})) {
+    sevisflow::v1::EventType event = rules::EventFromCode(code);
+    if (event == sevisflow::v1::EVENT_TYPE_UNSPECIFIED) {
+      reader.AddError(key, absl::StrCat("unknown event code ", code, " (docs/events.md)"));
+      continue;
+    }
+    events.insert(event);
+  }
+  return events;
+}
+
 absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& reader) {
   AppConfig c;
   c.service.grpc_listen = "127.0.0.1:50052";
@@ -54,11 +75,28 @@ absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& reader) {
 
   c.close_interval_seconds =
       static_cast<int>(reader.Int("builder.close_interval_seconds", 0, 0, 7 * 24 * 3600));
+  c.detector_address = reader.String("builder.detector_address", "");
+  {
+    const std::string daily_at = reader.String("builder.close_daily_at", "");
+    absl::StatusOr<std::optional<std::chrono::minutes>> at = common::ParseDailyAt(daily_at);
+    if (!at.ok()) {
+      reader.AddError("builder.close_daily_at", std::string(at.status().message()));
+    } else {
+      c.close_daily_at = *at;
+    }
+  }
   c.builder.auto_select = reader.Bool("builder.auto_select", false);
-  c.builder.max_records_per_document = static_cast<int>(reader.Int(
-      "builder.max_records_per_document", kMaxRecordsPerDocument, 1, kMaxRecordsPerDocument));
+  if (auto events = ReadEvents(reader, "builder.auto_select_events")) {
+    c.builder.auto_select_events = *events;
+  }
+  c.builder.max_records_per_section = static_cast<int>(
+      reader.Int("builder.max_records_per_section", batching::kMaxRecordsPerSection, 1,
+                 batching::kMaxRecordsPerSection));
+  c.builder.auto_close_selected = static_cast<int>(reader.Int(
+      "builder.auto_close_selected", batching::kMaxRecordsPerSection, 0, 1000000));
+  c.builder.print_form = reader.Bool("builder.print_form", true);
   c.builder.batch_id_prefix = reader.String("builder.batch_id_prefix", "SF");
-  if (absl::Status s = CheckBatchIdPrefix(c.builder.batch_id_prefix); !s.ok()) {
+  if (absl::Status s = batching::CheckBatchIdPrefix(c.builder.batch_id_prefix); !s.ok()) {
     reader.AddError("builder.batch_id_prefix", std::string(s.message()));
   }
   if (reader.Has("orgs")) {
@@ -70,55 +108,158 @@ absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& reader) {
       OrgOptions o;
       o.user_id = reader.String(base + ".user_id", "");
       if (!o.user_id.empty()) {
-        if (absl::Status s = CheckUserId(o.user_id); !s.ok()) {
+        if (absl::Status s = batching::CheckUserId(o.user_id); !s.ok()) {
           reader.AddError(base + ".user_id", std::string(s.message()));
         }
       }
       if (reader.Has(base + ".auto_select")) {
         o.auto_select = reader.Bool(base + ".auto_select", false);
       }
+      o.auto_select_events = ReadEvents(reader, base + ".auto_select_events");
+      o.batch_id_prefix = reader.String(base + ".batch_id_prefix", "");
+      if (!o.batch_id_prefix.empty()) {
+        if (absl::Status s = batching::CheckBatchIdPrefix(o.batch_id_prefix); !s.ok()) {
+          reader.AddError(base + ".batch_id_prefix", std::string(s.message()));
+        }
+      }
       c.builder.orgs.emplace(org, std::move(o));
     }
   }
+  if (reader.Has("dsos")) {
+    for (const std::string& name : reader.Keys("dsos")) {
+      const std::string base = absl::StrCat("dsos.", name);
+      rpc::Dso dso;
+      dso.name = name;
+      dso.token_sha256 = reader.String(base + ".token_sha256", "");
+      if (reader.Has(base + ".orgs")) {
+        for (const std::string& org : reader.Keys(base + ".orgs")) {
+          const std::string key = absl::StrCat(base, ".orgs.", org, ".user_id");
+          std::string user = reader.String(key, "");
+          if (!IsOrgId(org)) reader.AddError(absl::StrCat(base, ".orgs.", org),
+                                             "not a SEVIS school code or program number");
+          if (absl::Status s = batching::CheckUserId(user); !s.ok()) {
+            reader.AddError(key, std::string(s.message()));
+          }
+          dso.orgs.emplace(org, std::move(user));
+        }
+      }
+      c.dsos.push_back(std::move(dso));
+    }
+  }
   if (absl::Status s = reader.Finish(); !s.ok()) return s;
+  if (absl::StatusOr<rpc::DsoDirectory> dir = rpc::DsoDirectory::Create(c.dsos); !dir.ok()) {
+    return dir.status();
+  }
   return c;
 }
 
-// gRPC handlers: thin, never throw, statuses converted once.
+// gRPC handlers: thin, never throw, statuses converted once. Every call authenticates the DSO
+// from its bearer token and checks the org it names.
 class ReviewServiceImpl final : public sevisflow::v1::ReviewService::Service {
  public:
-  explicit ReviewServiceImpl(Builder& builder) : builder_(builder) {}
+  ReviewServiceImpl(Builder& builder, const rpc::DsoDirectory& dsos)
+      : builder_(builder), dsos_(dsos) {}
 
-  grpc::Status ListAlerts(grpc::ServerContext*, const sevisflow::v1::ListAlertsRequest* request,
+  grpc::Status WhoAmI(grpc::ServerContext* context, const sevisflow::v1::WhoAmIRequest*,
+                      sevisflow::v1::WhoAmIResponse* response) override {
+    absl::StatusOr<rpc::Dso> dso = Authenticate(*context);
+    if (!dso.ok()) return rpc::ToGrpcStatus(dso.status());
+    response->set_dso(dso->name);
+    for (const auto& [org, user] : dso->orgs) {
+      response->add_org_ids(org);
+      (*response->mutable_sevis_user_ids())[org] = user;
+    }
+    return grpc::Status::OK;
+  }
+  grpc::Status ListAlerts(grpc::ServerContext* context,
+                          const sevisflow::v1::ListAlertsRequest* request,
                           sevisflow::v1::ListAlertsResponse* response) override {
+    absl::StatusOr<Actor> actor = Authorize(*context, request->org_id());
+    if (!actor.ok()) return rpc::ToGrpcStatus(actor.status());
     return Reply(builder_.ListAlerts(*request), response);
   }
-  grpc::Status SelectAlerts(grpc::ServerContext*,
+  grpc::Status GetAlert(grpc::ServerContext* context, const sevisflow::v1::GetAlertRequest* request,
+                        sevisflow::v1::ReviewAlert* response) override {
+    absl::StatusOr<Actor> actor = Authorize(*context, request->org_id());
+    if (!actor.ok()) return rpc::ToGrpcStatus(actor.status());
+    return Reply(builder_.GetAlert(request->org_id(), request->alert_id()), response);
+  }
+  grpc::Status SelectAlerts(grpc::ServerContext* context,
                             const sevisflow::v1::SelectAlertsRequest* request,
                             sevisflow::v1::SelectAlertsResponse* response) override {
-    return Reply(builder_.SelectAlerts(*request), response);
+    absl::StatusOr<Actor> actor = Authorize(*context, request->org_id());
+    if (!actor.ok()) return rpc::ToGrpcStatus(actor.status());
+    return Reply(builder_.SelectAlerts(*actor, *request), response);
+  }
+  grpc::Status RejectAlerts(grpc::ServerContext* context,
+                            const sevisflow::v1::RejectAlertsRequest* request,
+                            sevisflow::v1::RejectAlertsResponse* response) override {
+    absl::StatusOr<Actor> actor = Authorize(*context, request->org_id());
+    if (!actor.ok()) return rpc::ToGrpcStatus(actor.status());
+    return Reply(builder_.RejectAlerts(*actor, *request), response);
+  }
+  grpc::Status AddManualEvent(grpc::ServerContext* context,
+                              const sevisflow::v1::AddManualEventRequest* request,
+                              sevisflow::v1::AddManualEventResponse* response) override {
+    absl::StatusOr<Actor> actor = Authorize(*context, request->org_id());
+    if (!actor.ok()) return rpc::ToGrpcStatus(actor.status());
+    return Reply(builder_.AddManualEvent(*actor, *request), response);
   }
   grpc::Status CloseBatch(grpc::ServerContext* context,
                           const sevisflow::v1::CloseBatchRequest* request,
                           sevisflow::v1::CloseBatchResponse* response) override {
-    std::string caller_user;
-    absl::StatusOr<rpc::Caller> caller = rpc::CallerFromContext(*context);
-    if (caller.ok()) {
-      caller_user = caller->sevis_user_id;
-    } else if (caller.status().code() != absl::StatusCode::kUnauthenticated) {
-      return rpc::ToGrpcStatus(caller.status());  // present but malformed
-    }
-    absl::StatusOr<std::string> user =
-        builder_.ResolveUserId(request->org_id(), caller_user, request->user_id());
-    if (!user.ok()) return rpc::ToGrpcStatus(user.status());
-    return Reply(builder_.CloseBatch(request->org_id(), *user), response);
+    absl::StatusOr<Actor> actor = Authorize(*context, request->org_id());
+    if (!actor.ok()) return rpc::ToGrpcStatus(actor.status());
+    return Reply(builder_.CloseBatch(*actor, request->org_id()), response);
   }
-  grpc::Status ListBatches(grpc::ServerContext*, const sevisflow::v1::ListBatchesRequest* request,
+  grpc::Status ListBatches(grpc::ServerContext* context,
+                           const sevisflow::v1::ListBatchesRequest* request,
                            sevisflow::v1::ListBatchesResponse* response) override {
+    absl::StatusOr<Actor> actor = Authorize(*context, request->org_id());
+    if (!actor.ok()) return rpc::ToGrpcStatus(actor.status());
     return Reply(builder_.ListBatches(*request), response);
+  }
+  grpc::Status SetSupplemental(grpc::ServerContext* context,
+                               const sevisflow::v1::SetSupplementalRequest* request,
+                               sevisflow::v1::SetSupplementalResponse* response) override {
+    absl::StatusOr<Actor> actor = Authorize(*context, request->data().org_id());
+    if (!actor.ok()) return rpc::ToGrpcStatus(actor.status());
+    return Reply(builder_.SetSupplemental(*actor, *request), response);
+  }
+  grpc::Status GetSupplemental(grpc::ServerContext* context,
+                               const sevisflow::v1::GetSupplementalRequest* request,
+                               sevisflow::v1::GetSupplementalResponse* response) override {
+    absl::StatusOr<Actor> actor = Authorize(*context, request->org_id());
+    if (!actor.ok()) return rpc::ToGrpcStatus(actor.status());
+    return Reply(builder_.GetSupplemental(*request), response);
+  }
+  grpc::Status QueryAudit(grpc::ServerContext* context,
+                          const sevisflow::v1::QueryAuditRequest* request,
+                          sevisflow::v1::QueryAuditResponse* response) override {
+    absl::StatusOr<Actor> actor = Authorize(*context, request->org_id());
+    if (!actor.ok()) return rpc::ToGrpcStatus(actor.status());
+    return Reply(builder_.QueryAudit(*request), response);
   }
 
  private:
+  absl::StatusOr<rpc::Dso> Authenticate(const grpc::ServerContext& context) const {
+    if (dsos_.empty()) {
+      return absl::UnauthenticatedError(
+          "no DSO is configured on this builder (dsos.<name>.token_sha256 and orgs)");
+    }
+    return dsos_.Authenticate(context);
+  }
+  absl::StatusOr<Actor> Authorize(const grpc::ServerContext& context,
+                                  const std::string& org) const {
+    absl::StatusOr<rpc::Dso> dso = Authenticate(context);
+    if (!dso.ok()) return dso.status();
+    if (absl::Status s = rpc::CheckGranted(*dso, org); !s.ok()) {
+      Log()->warn("DSO {} refused for org {}", dso->name, org);
+      return s;
+    }
+    return Actor{dso->name, dso->orgs.at(org)};
+  }
+
   template <typename T>
   static grpc::Status Reply(absl::StatusOr<T> result, T* response) {
     if (!result.ok()) return rpc::ToGrpcStatus(result.status());
@@ -127,6 +268,7 @@ class ReviewServiceImpl final : public sevisflow::v1::ReviewService::Service {
   }
 
   Builder& builder_;
+  const rpc::DsoDirectory& dsos_;
 };
 
 App::App(AppConfig config, const common::Clock& clock)
@@ -135,13 +277,19 @@ App::App(AppConfig config, const common::Clock& clock)
 App::~App() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<App>> App::Create(AppConfig config, const common::Clock& clock) {
-  if (absl::Status s = CheckBatchIdPrefix(config.builder.batch_id_prefix); !s.ok()) return s;
+  if (absl::Status s = batching::CheckBatchIdPrefix(config.builder.batch_id_prefix); !s.ok()) return s;
   std::unique_ptr<App> app(new App(std::move(config), clock));
-  // The schema is compiled once; every document is validated against this grammar.
-  absl::StatusOr<std::unique_ptr<sevisxml::SchemaValidator>> validator =
-      sevisxml::SchemaValidator::Load(sevisxml::StudentSchemaPath(app->config_.service.xsd_dir));
-  if (!validator.ok()) return validator.status();
-  app->validator_ = std::move(*validator);
+  // The schemas are compiled once; every document is validated against these grammars.
+  absl::StatusOr<batching::LoadedValidators> validators =
+      batching::LoadValidators(app->config_.service.xsd_dir);
+  if (!validators.ok()) return validators.status();
+  app->validators_ = *std::move(validators);
+  absl::StatusOr<rpc::DsoDirectory> dsos = rpc::DsoDirectory::Create(app->config_.dsos);
+  if (!dsos.ok()) return dsos.status();
+  app->dsos_ = *std::move(dsos);
+  if (app->dsos_.empty()) {
+    Log()->warn("no DSO configured (dsos.*): the review API refuses every call");
+  }
   return app;
 }
 
@@ -163,13 +311,38 @@ absl::Status App::Start() {
   producer_ = std::move(*producer);
 
   kafka::Producer* producer_ptr = producer_.get();
-  builder_ = std::make_unique<Builder>(
-      config_.builder, *redis_, *validator_,
-      [producer_ptr](const sevisflow::v1::BatchDocument& document) {
-        return producer_ptr->Send(kafka::kSevisBatches, document.org_id(),
-                                  document.SerializeAsString());
-      },
-      clock_, metrics_);
+  BuilderPorts ports;
+  ports.publish_batch = [producer_ptr](const sevisflow::v1::BatchDocument& document) {
+    return producer_ptr->Send(kafka::kSevisBatches, document.org_id(),
+                              document.SerializeAsString());
+  };
+  ports.publish_audit = [producer_ptr](const sevisflow::v1::AuditEntry& entry) {
+    return producer_ptr->Send(kafka::kSevisAudit, entry.org_id(), entry.SerializeAsString());
+  };
+  ports.publish_supplemental =
+      [producer_ptr](const std::string& key,
+                     const std::optional<sevisflow::v1::SupplementalData>& data) {
+        if (!data.has_value()) {
+          return producer_ptr->SendTombstone(kafka::kSisSupplemental, key);
+        }
+        return producer_ptr->Send(kafka::kSisSupplemental, key, data->SerializeAsString());
+      };
+  if (!config_.detector_address.empty()) {
+    auto detector = std::shared_ptr<sevisflow::v1::DetectorService::Stub>(
+        sevisflow::v1::DetectorService::NewStub(rpc::Dial(config_.detector_address)));
+    ports.check_manual = [detector](const sevisflow::v1::CheckManualEventRequest& request)
+        -> absl::StatusOr<sevisflow::v1::CheckManualEventResponse> {
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+      rpc::SetCaller(context, "sevisflow-builder");
+      sevisflow::v1::CheckManualEventResponse response;
+      grpc::Status status = detector->CheckManualEvent(&context, request, &response);
+      if (!status.ok()) return rpc::FromGrpcStatus(status);
+      return response;
+    };
+  }
+  builder_ = std::make_unique<Builder>(config_.builder, *redis_, validators_.view(),
+                                       std::move(ports), clock_, metrics_);
 
   // Crash recovery: a batch reserved but never acknowledged goes out as it was.
   absl::StatusOr<int> republished = builder_->RepublishReserved();
@@ -182,11 +355,20 @@ absl::Status App::Start() {
   consumer_ = std::move(*consumer);
 
   consume_thread_ = std::thread([this] { ConsumeLoop(); });
+  audit_thread_ = std::thread([this] { AuditLoop(); });
   if (config_.close_interval_seconds > 0) {
     timer_thread_ = std::thread([this] { TimerLoop(); });
   }
+  if (config_.close_daily_at.has_value()) {
+    daily_close_ = std::make_unique<common::DailyScheduler>(
+        clock_, *config_.close_daily_at, [this](common::TimePoint) {
+          builder_->CloseAllConfiguredOrgs();
+          return true;
+        });
+    daily_close_->Start();
+  }
 
-  service_ = std::make_unique<ReviewServiceImpl>(*builder_);
+  service_ = std::make_unique<ReviewServiceImpl>(*builder_, dsos_);
   rpc::ServerOptions server_options;
   server_options.listen_address = config_.service.grpc_listen;
   server_ = std::make_unique<rpc::ServerRunner>(server_options);
@@ -205,7 +387,14 @@ void App::Stop() {
   if (server_) server_->Shutdown();
   stopping_ = true;
   timer_cv_.notify_all();
+  if (daily_close_) daily_close_->Stop();
   if (timer_thread_.joinable()) timer_thread_.join();
+  if (audit_thread_.joinable()) audit_thread_.join();
+  if (builder_) {
+    if (absl::StatusOr<int> flushed = builder_->FlushAudit(); !flushed.ok()) {
+      Log()->warn("audit outbox not flushed at stop: {}", std::string(flushed.status().message()));
+    }
+  }
   if (consume_thread_.joinable()) consume_thread_.join();
   if (consumer_) consumer_->Close();  // commits the stored offsets
   consumer_.reset();
@@ -226,6 +415,21 @@ void App::TimerLoop() {
     if (timer_cv_.wait_for(lock, interval, [this] { return stopping_.load(); })) break;
     lock.unlock();
     builder_->CloseAllConfiguredOrgs();
+    lock.lock();
+  }
+}
+
+// The audit outbox goes to sevis.audit every second (and at stop); a failure is retried.
+void App::AuditLoop() {
+  std::unique_lock lock(timer_mu_);
+  while (!stopping_) {
+    if (timer_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_.load(); })) {
+      break;
+    }
+    lock.unlock();
+    if (absl::StatusOr<int> flushed = builder_->FlushAudit(); !flushed.ok()) {
+      Log()->warn("audit outbox not flushed yet: {}", std::string(flushed.status().message()));
+    }
     lock.lock();
   }
 }

@@ -1,49 +1,94 @@
 #pragma once
-// The builder's logic over Redis (review state) and a batch publisher (Kafka in the service):
-// stores incoming alerts for review, selection, closing batches into XSD-valid SEVIS documents,
-// and applying SEVIS outcomes. Thread-safe: the consumer loop, gRPC handlers and the close timer
-// share one instance; mutations are serialised by one mutex (one builder per Redis).
+// The builder's logic over Redis (review state) and Kafka (batches, audit, supplemental data):
+// stores incoming alerts for review (a newer alert for the same person, event and subject
+// supersedes an unbatched older one; alerts of a person whose batch awaits SEVIS results are
+// held), selection, rejection, manual events, closing batches into XSD-valid SEVIS documents of
+// both families, SEVIS outcomes (releasing held alerts), supplemental data and the audit log.
+// Thread-safe: the consumer loop, gRPC handlers and the timers share one instance; mutations
+// are serialised by one mutex (one builder per Redis).
 //
-// Redis keys (docs/architecture.md): sf:alert:<id> (ReviewAlert, binary), sf:org:<org>:open
-// (zset of OPEN / SELECTED / FAILED alert ids by detection time), sf:batch-seq:<org>,
-// sf:batch:<batch_id> (hash: org, state, user_id, alert_ids, records, created_at, document
-// until published), sf:org:<org>:batches (zset by creation time), and sf:batches:reserved (set
-// of batch ids reserved but not yet acknowledged by Kafka, re-published at start-up).
+// Redis keys (docs/architecture.md, services/builder/README.md):
+//   sf:alert:<id>                      ReviewAlert (binary)
+//   sf:org:<org>:open                  zset of alert ids in review (OPEN, SELECTED, FAILED, HELD)
+//                                      by detection time (ms)
+//   sf:org:<org>:selected              set of SELECTED alert ids
+//   sf:org:<org>:done                  zset of REJECTED / SUPERSEDED alert ids by time (ms)
+//   sf:org:<org>:current               hash "<person>|<event>|<subject>" -> newest alert id
+//   sf:org:<org>:inflight:<person>     hash alert id -> batch id: batched, awaiting results
+//   sf:org:<org>:held:<person>         set of HELD alert ids
+//   sf:batch-seq:<org>                 batch sequence (INCR)
+//   sf:batch:<batch_id>                hash: org, state, user_id, closed_by, family, alert_ids,
+//                                      records, created_at, document (until published)
+//   sf:org:<org>:batches               zset of batch ids by creation time
+//   sf:batches:reserved                set of batch ids reserved, not yet acknowledged by Kafka
+//   sf:review-supp:<org>:<person>      SupplementalData (binary) as last published
+//   sf:audit:<org>, sf:audit:<org>:person:<person>, sf:audit:<org>:batch:<batch>
+//                                      lists of AuditEntry (binary), newest first
+//   sf:audit:outbox                    AuditEntry records written with their action, not yet
+//                                      acknowledged on sevis.audit (a transactional outbox)
 
 #include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "sevisflow/batching/build.h"
 #include "sevisflow/common/clock.h"
 #include "sevisflow/common/metrics.h"
 #include "sevisflow/redis/client.h"
-#include "sevisflow/sevisxml/validator.h"
 #include "sevisflow/v1/alert.pb.h"
 #include "sevisflow/v1/batch.pb.h"
+#include "sevisflow/v1/detector_service.pb.h"
 #include "sevisflow/v1/outcome.pb.h"
 #include "sevisflow/v1/review_service.pb.h"
+#include "sevisflow/v1/supplemental.pb.h"
 
 namespace sevisflow::builder {
 
 struct OrgOptions {
-  std::string user_id;                 // default SEVIS user ID for CloseBatch (10 characters)
+  std::string user_id;                 // SEVIS user ID of system closes (timer, auto-close)
   std::optional<bool> auto_select;     // unset: BuilderOptions::auto_select
+  // Event types auto-selected; unset: BuilderOptions::auto_select_events (empty = all).
+  std::optional<std::set<sevisflow::v1::EventType>> auto_select_events;
+  std::string batch_id_prefix;         // "": BuilderOptions::batch_id_prefix
 };
 
 struct BuilderOptions {
   std::string batch_id_prefix = "SF";
-  int max_records_per_document = 250;
+  int max_records_per_section = 250;
   bool auto_select = false;
+  std::set<sevisflow::v1::EventType> auto_select_events;  // empty = every event
+  // A batch is closed as soon as this many alerts of an org are selected (0 = never).
+  int auto_close_selected = 250;
+  bool print_form = true;
   std::map<std::string, OrgOptions> orgs;
 };
 
-// Publishes one document and returns only once it is durable (blocking Kafka Send keyed by org).
-using BatchPublisher = std::function<absl::Status(const sevisflow::v1::BatchDocument&)>;
+// Who acts: a DSO from the call's credentials, or the system (consumer, timers).
+struct Actor {
+  std::string name;            // DSO name, or "system"
+  std::string sevis_user_id;   // the SEVIS userID for the org acted on ("" when none)
+};
+inline constexpr char kSystemActor[] = "system";
+
+// Side effects the builder needs; each returns only once durable (acknowledged by Kafka).
+struct BuilderPorts {
+  std::function<absl::Status(const sevisflow::v1::BatchDocument&)> publish_batch;
+  std::function<absl::Status(const sevisflow::v1::AuditEntry&)> publish_audit;
+  // Key "<org>/<person>"; nullopt = tombstone.
+  std::function<absl::Status(const std::string& key,
+                             const std::optional<sevisflow::v1::SupplementalData>&)>
+      publish_supplemental;
+  // The detector's CheckManualEvent (rules library preconditions on the stored person).
+  std::function<absl::StatusOr<sevisflow::v1::CheckManualEventResponse>(
+      const sevisflow::v1::CheckManualEventRequest&)>
+      check_manual;
+};
 
 // Batch states in sf:batch:<id>.
 inline constexpr char kBatchReserved[] = "RESERVED";
@@ -52,40 +97,56 @@ inline constexpr char kBatchProcessed[] = "PROCESSED";
 
 class Builder {
  public:
-  // The validator is loaded once by the caller (start-up) and must outlive the builder.
-  Builder(BuilderOptions options, redis::Client& redis, const sevisxml::SchemaValidator& validator,
-          BatchPublisher publisher, const common::Clock& clock,
-          common::MetricsRegistry& metrics);
+  // The validators are loaded once by the caller (start-up) and must outlive the builder.
+  Builder(BuilderOptions options, redis::Client& redis, batching::Validators validators,
+          BuilderPorts ports, const common::Clock& clock, common::MetricsRegistry& metrics);
 
-  // A new alert is stored OPEN (SELECTED with auto-select and no issues); a known alert id is
-  // ignored. InvalidArgument for an alert that can never be stored (no id / org: dead letter);
+  // A new alert is stored OPEN (HELD while the person's batch awaits results; SELECTED with
+  // auto-select for its event and no issues; SUPERSEDED when an unbatched newer alert for the
+  // same person, event and subject exists), superseding an older unbatched one; a known alert
+  // id is ignored. InvalidArgument for an alert that can never be stored (dead letter);
   // Unavailable when Redis is down (retry, do not store the offset).
   absl::Status HandleAlert(const sevisflow::v1::Alert& alert);
 
-  // Marks the alert ACCEPTED or FAILED and its batch PROCESSED. An unknown alert is ignored.
+  // Marks the alert ACCEPTED or FAILED and its batch PROCESSED; once the person has no alert
+  // awaiting results any more, their HELD alerts are released. Unknown alerts are ignored.
   absl::Status HandleOutcome(const sevisflow::v1::Outcome& outcome);
 
   absl::StatusOr<sevisflow::v1::ListAlertsResponse> ListAlerts(
       const sevisflow::v1::ListAlertsRequest& request);
+  absl::StatusOr<sevisflow::v1::ReviewAlert> GetAlert(const std::string& org_id,
+                                                      const std::string& alert_id);
   absl::StatusOr<sevisflow::v1::SelectAlertsResponse> SelectAlerts(
-      const sevisflow::v1::SelectAlertsRequest& request);
-  // user_id: the caller's SEVIS user (already resolved from metadata / request / config).
-  absl::StatusOr<sevisflow::v1::CloseBatchResponse> CloseBatch(const std::string& org_id,
-                                                               const std::string& user_id);
+      const Actor& actor, const sevisflow::v1::SelectAlertsRequest& request);
+  absl::StatusOr<sevisflow::v1::RejectAlertsResponse> RejectAlerts(
+      const Actor& actor, const sevisflow::v1::RejectAlertsRequest& request);
+  // FailedPrecondition listing the unmet rule-book conditions; InvalidArgument when the event
+  // is not a manual one or its data does not make a schema-valid record (with the XSD message).
+  absl::StatusOr<sevisflow::v1::AddManualEventResponse> AddManualEvent(
+      const Actor& actor, const sevisflow::v1::AddManualEventRequest& request);
+  // Closes the org's selected alerts with the actor's SEVIS userID (10 characters).
+  absl::StatusOr<sevisflow::v1::CloseBatchResponse> CloseBatch(const Actor& actor,
+                                                               const std::string& org_id);
   absl::StatusOr<sevisflow::v1::ListBatchesResponse> ListBatches(
       const sevisflow::v1::ListBatchesRequest& request);
 
-  // The user ID for a close: explicit caller > request > the org's configured one.
-  // InvalidArgument when none is known or it is not 10 characters.
-  absl::StatusOr<std::string> ResolveUserId(const std::string& org_id,
-                                            const std::string& caller_user,
-                                            const std::string& request_user) const;
+  absl::StatusOr<sevisflow::v1::SetSupplementalResponse> SetSupplemental(
+      const Actor& actor, const sevisflow::v1::SetSupplementalRequest& request);
+  absl::StatusOr<sevisflow::v1::GetSupplementalResponse> GetSupplemental(
+      const sevisflow::v1::GetSupplementalRequest& request);
+
+  absl::StatusOr<sevisflow::v1::QueryAuditResponse> QueryAudit(
+      const sevisflow::v1::QueryAuditRequest& request);
 
   // Publishes every batch still RESERVED (a crash or a Kafka failure between reserve and
   // acknowledgement), unchanged and under the same ID. Returns how many were published.
   absl::StatusOr<int> RepublishReserved();
 
-  // Closes the selected alerts of every configured organisation (the close timer).
+  // Publishes the audit outbox to sevis.audit and trims what was acknowledged. Returns how many
+  // entries went out.
+  absl::StatusOr<int> FlushAudit();
+
+  // Closes the selected alerts of every configured organisation as the system (the timers).
   void CloseAllConfiguredOrgs();
 
   const BuilderOptions& options() const { return options_; }
@@ -95,49 +156,80 @@ class Builder {
     sevisflow::v1::ReviewAlert alert;
     bool found = false;
   };
+  using Commands = std::vector<std::vector<std::string>>;
 
   absl::StatusOr<std::vector<Stored>> LoadAlerts(const std::vector<std::string>& ids);
-  absl::StatusOr<std::vector<std::string>> OpenIds(const std::string& org_id);
-  absl::Status SaveAlert(const sevisflow::v1::ReviewAlert& alert);
-  // Builds and validates one document; alerts whose record is invalid are returned to review.
-  // Returns the published batch id, or nullopt when nothing was left to publish.
-  absl::StatusOr<std::optional<std::string>> BuildOne(const std::string& org_id,
-                                                      const std::string& user_id,
-                                                      std::vector<sevisflow::v1::Alert> alerts,
-                                                      int* records);
-  absl::Status ReturnToReview(const sevisflow::v1::Alert& alert,
-                              const std::vector<sevisflow::v1::ValidationIssue>& issues);
+  absl::StatusOr<std::vector<std::string>> Members(const std::string& key, bool zset);
+  // MULTI + commands + EXEC, checking every reply.
+  absl::Status Exec(const Commands& commands, const std::string& what);
+  // Appends the writes of an audit entry (indexes + outbox) to `commands`.
+  void Audit(Commands& commands, sevisflow::v1::AuditEntry entry);
+  sevisflow::v1::AuditEntry Entry(const Actor& actor, const std::string& org,
+                                  const std::string& action) const;
+  void Stamp(sevisflow::v1::ReviewAlert& alert, const Actor& actor) const;
+
+  absl::Status StoreAlertLocked(const sevisflow::v1::Alert& alert, const Actor& actor,
+                                const std::string& action, sevisflow::v1::ReviewAlert* stored);
+  absl::StatusOr<sevisflow::v1::CloseBatchResponse> CloseBatchLocked(const Actor& actor,
+                                                                     const std::string& org_id);
+  absl::StatusOr<std::optional<sevisflow::v1::CloseBatchResponse>> MaybeAutoCloseLocked(
+      const std::string& org_id, const Actor& actor);
+  absl::Status ReleaseHeldLocked(const std::string& org_id, const std::string& person_id);
   absl::Status PublishReserved(const std::string& batch_id,
                                const sevisflow::v1::BatchDocument& document);
   absl::StatusOr<int> RepublishReservedLocked();
-  absl::StatusOr<sevisflow::v1::CloseBatchResponse> CloseBatchLocked(const std::string& org_id,
-                                                                     const std::string& user_id);
-  bool AutoSelect(const std::string& org_id) const;
+  // The person's batch awaiting results, "" when none.
+  absl::StatusOr<std::string> InflightBatch(const std::string& org_id,
+                                            const std::string& person_id);
+  bool AutoSelects(const std::string& org_id, sevisflow::v1::EventType event) const;
+  std::string BatchIdPrefix(const std::string& org_id) const;
+  std::string SystemUserId(const std::string& org_id) const;
   void RefreshOpenGauge(const std::string& org_id);
+  std::string Now() const;
 
   BuilderOptions options_;
   redis::Client& redis_;
-  const sevisxml::SchemaValidator& validator_;
-  BatchPublisher publisher_;
+  batching::Validators validators_;
+  BuilderPorts ports_;
   const common::Clock& clock_;
   common::MetricsRegistry& metrics_;
   std::mutex mu_;
+  std::mutex audit_mu_;
 
   common::Counter& alerts_new_;
   common::Counter& alerts_duplicate_;
+  common::Counter& alerts_superseded_;
+  common::Counter& alerts_held_;
+  common::Counter& alerts_released_;
   common::Counter& alerts_selected_;
+  common::Counter& alerts_rejected_;
+  common::Counter& manual_added_;
   common::Counter& batches_built_;
   common::Counter& validation_failures_;
   common::Counter& outcomes_;
+  common::Counter& audit_published_;
   common::Histogram& records_per_batch_;
 };
 
 // Redis key helpers (shared with tests).
 std::string AlertKey(const std::string& alert_id);
 std::string OpenKey(const std::string& org_id);
+std::string SelectedKey(const std::string& org_id);
+std::string DoneKey(const std::string& org_id);
+std::string CurrentKey(const std::string& org_id);
+std::string InflightKey(const std::string& org_id, const std::string& person_id);
+std::string HeldKey(const std::string& org_id, const std::string& person_id);
 std::string BatchKey(const std::string& batch_id);
 std::string BatchSeqKey(const std::string& org_id);
 std::string OrgBatchesKey(const std::string& org_id);
+std::string SupplementalKey(const std::string& org_id, const std::string& person_id);
+std::string AuditKey(const std::string& org_id);
+std::string PersonAuditKey(const std::string& org_id, const std::string& person_id);
+std::string BatchAuditKey(const std::string& org_id, const std::string& batch_id);
 inline constexpr char kReservedBatchesKey[] = "sf:batches:reserved";
+inline constexpr char kAuditOutboxKey[] = "sf:audit:outbox";
+
+// "<person>|<event code>|<subject>": alerts with the same key replace each other.
+std::string SupersedeKey(const sevisflow::v1::Alert& alert);
 
 }  // namespace sevisflow::builder

@@ -1,7 +1,7 @@
 #pragma once
-// The builder's pure core: which selected alerts go into which SEVIS batch document, batch ID
-// and requestID formats, and the review-state transitions. No I/O, no clock reads: every input
-// is a value, so each rule is unit-tested without servers.
+// Which selected alerts go into which SEVIS batch document, batch ID and requestID formats
+// (INTERFACE.md §9). Pure: every input is a value, so each rule is unit-tested without servers.
+// Shared by the builder service and `sevisctl build`.
 
 #include <cstdint>
 #include <string>
@@ -13,18 +13,18 @@
 #include "sevisflow/sevisxml/validator.h"
 #include "sevisflow/v1/alert.pb.h"
 #include "sevisflow/v1/batch.pb.h"
-#include "sevisflow/v1/outcome.pb.h"
-#include "sevisflow/v1/review_service.pb.h"
+#include "sevisflow/v1/common.pb.h"
 
-namespace sevisflow::builder {
+namespace sevisflow::batching {
 
-// INTERFACE.md §9: BatchID is exactly 14 characters; userID exactly 10; requestID 1..20
-// characters without ':', '/' or '\'.
+// BatchID is exactly 14 characters; userID exactly 10; requestID 1..20 characters without ':',
+// '/' or '\'.
 inline constexpr size_t kBatchIdLength = 14;
 inline constexpr size_t kUserIdLength = 10;
 inline constexpr size_t kMaxRequestIdLength = 20;
-// XSD limit: at most 250 Student elements in the Create section of one document.
-inline constexpr int kMaxRecordsPerDocument = 250;
+// XSD limit: at most 250 Student / ExchangeVisitor elements in each of the Create and Update
+// sections of one document.
+inline constexpr int kMaxRecordsPerSection = 250;
 
 // The configured prefix: 1..13 ASCII letters or digits (a school that changes software picks a
 // new prefix so its batch IDs never collide with the old tool's).
@@ -41,20 +41,17 @@ absl::Status CheckUserId(std::string_view user_id);
 // The record's requestID is the alert ID; InvalidArgument if it breaks the XSD rule.
 absl::StatusOr<std::string> RequestIdFor(const sevisflow::v1::Alert& alert);
 
-// An alert the builder can put into a document today (Create Student, F/M, with its data).
-// The error says why not (the alert stays in review).
+// Whether an alert can go into a document at all: a valid requestID, a person, a visa family,
+// the event's data, and a SEVIS ID for every update event. The error says why not (no
+// personal data); the alert stays in review.
 absl::Status CheckBuildable(const sevisflow::v1::Alert& alert);
 
-// An alert with a detector validation issue or a review issue (XSD, SEVIS) can never be
-// selected: its data must be corrected in the SIS and detected again.
-bool HasIssues(const sevisflow::v1::ReviewAlert& alert);
-
-// Whether an alert in this state may be selected / deselected in review.
-bool IsSelectable(const sevisflow::v1::ReviewAlert& alert);
-
-// One planned document: indexes into the input list, in input order.
+// One planned document: one visa family; indexes into the input list, in input order.
 struct PlannedDocument {
+  sevisflow::v1::VisaFamily family = sevisflow::v1::VISA_FAMILY_UNSPECIFIED;
   std::vector<size_t> alert_indexes;
+  int creates = 0;
+  int updates = 0;
 };
 
 struct Unplanned {
@@ -64,28 +61,31 @@ struct Unplanned {
 
 struct Plan {
   std::vector<PlannedDocument> documents;
-  std::vector<Unplanned> unplanned;  // not buildable; they stay SELECTED
+  std::vector<Unplanned> unplanned;  // not buildable
 };
 
-// Splits the selected alerts of one organisation into documents of at most
-// `max_records_per_document` records, a person at most once per document (a second alert for
-// the same person goes into a later document: SEVIS rejects a create duplicating another record
-// in the same XML, S1004). First-fit in input order, so earlier alerts go first.
-Plan PlanDocuments(const std::vector<sevisflow::v1::Alert>& selected, int max_records_per_document);
+// Splits one organisation's selected alerts into documents: one visa family per document; at
+// most `max_records_per_section` (<= 250) creates and as many updates per document; a person
+// created at most once per document (SEVIS rejects a create duplicating another record in the
+// same XML, S1004: a second create of the same person goes into a later document). Several
+// updates of one person may share a document (each is its own record with its own requestID).
+// First-fit in input order, so earlier alerts go first.
+Plan PlanDocuments(const std::vector<sevisflow::v1::Alert>& selected,
+                   int max_records_per_section);
 
 // Review issues for an alert whose record failed XSD validation: one per validator error, with
 // code "XSD_INVALID", the element path as `field` and the validator's message.
 std::vector<sevisflow::v1::ValidationIssue> XsdIssues(
     const std::vector<sevisxml::XmlError>& errors);
 
-// Applies a SEVIS outcome to a stored review alert: ACCEPTED, or FAILED with the SEVIS code and
-// message as a review issue (replacing an earlier SEVIS issue, so a replay adds nothing).
-void ApplyOutcome(const sevisflow::v1::Outcome& outcome, sevisflow::v1::ReviewAlert& alert);
+// The schema version written for a family: "6.55" (F/M) or "6.27" (J).
+std::string SchemaVersion(sevisflow::v1::VisaFamily family);
 
 // The topic payload for a built document. Records are in document order; request_id = alert_id.
 sevisflow::v1::BatchDocument MakeBatchDocument(std::string batch_id, std::string org_id,
-                                               std::string user_id, std::string xml,
+                                               std::string user_id,
+                                               sevisflow::v1::VisaFamily family, std::string xml,
                                                const std::vector<sevisflow::v1::Alert>& alerts,
                                                std::string created_at);
 
-}  // namespace sevisflow::builder
+}  // namespace sevisflow::batching
