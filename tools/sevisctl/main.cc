@@ -27,11 +27,16 @@ int main(int argc, char** argv) {
   sevisflow::sevisctl::AddValidateCommands(app);
   sevisflow::sevisctl::AddDetectorCommands(app);
   sevisflow::sevisctl::AddDetectCommands(app);
+  sevisflow::sevisctl::AddBuildCommands(app);
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command's own exit code (its reasons are already printed)
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help is a "parse error" too (exit 0); every real usage error is "bad arguments".
+    const int code = app.exit(e);
+    return code == 0 ? 0 : sevisflow::sevisctl::kUsageError;
   }
   return 0;
 }
