@@ -37,6 +37,7 @@
 #include "sevisflow/testing/ports.h"
 #include "sevisflow/testing/redis_server.h"
 #include "sevisflow/v1/review_service.grpc.pb.h"
+#include "ev_test_alerts.h"
 #include "test_snapshots.h"
 
 namespace sevisflow {
@@ -49,6 +50,7 @@ constexpr char kOrg[] = "ABC214F12345000";      // the fixtures' school (manual 
 constexpr char kOrgAuto[] = "DEF214F12345000";  // auto-select
 constexpr char kOrgBulk[] = "GHI214F12345000";  // manual review, the 600-alert close
 constexpr char kOrgOther[] = "XYZ214F12345000"; // granted to frank only
+constexpr char kProgram[] = "P-1-12345";        // an exchange-visitor program (J), beside schools
 constexpr char kTokenErin[] = "erin-token";
 constexpr char kTokenFrank[] = "frank-token";
 constexpr char kErinUser[] = "erindso001";
@@ -140,9 +142,10 @@ class ReviewIntegrationTest : public ::testing::Test {
     bconfig.builder.orgs[kOrg] = builder::OrgOptions{kSystemUser, false, std::nullopt, ""};
     bconfig.builder.orgs[kOrgAuto] = builder::OrgOptions{kSystemUser, true, std::nullopt, "AU"};
     bconfig.builder.orgs[kOrgBulk] = builder::OrgOptions{kSystemUser, false, std::nullopt, "BK"};
+    bconfig.builder.orgs[kProgram] = builder::OrgOptions{kSystemUser, false, std::nullopt, "EV"};
     bconfig.dsos.push_back(rpc::Dso{"erin", rpc::TokenSha256Hex(kTokenErin),
                                     {{kOrg, kErinUser}, {kOrgAuto, kErinUser},
-                                     {kOrgBulk, kErinUser}}});
+                                     {kOrgBulk, kErinUser}, {kProgram, "erinro0001"}}});
     bconfig.dsos.push_back(
         rpc::Dso{"frank", rpc::TokenSha256Hex(kTokenFrank), {{kOrgOther, "frankdso01"}}});
     auto builder = builder::App::Create(bconfig, clock_);
@@ -619,6 +622,58 @@ TEST_F(ReviewIntegrationTest, SixHundredSelectedAlertsCloseIntoThreeValidDocumen
   std::sort(sizes.begin(), sizes.end());
   EXPECT_EQ(sizes, (std::vector<int>{100, 250, 250}));
   EXPECT_EQ(alert_ids.size(), 600u);
+}
+
+TEST_F(ReviewIntegrationTest, ExchangeVisitorAlertsOfAProgramCloseIntoAValidEvDocument) {
+  auto batches = Reader(kafka::kSevisBatches, "review-it-ev");
+  std::vector<v1::Alert> alerts = {
+      sevisxml::testing::MakeCreateEvAlert(1, 2, 2),
+      sevisxml::testing::MakeEvAlert(v1::EVENT_TYPE_EV_BIOGRAPHICAL, 2),
+      sevisxml::testing::MakeEvAlert(v1::EVENT_TYPE_EV_SITE_OF_ACTIVITY_ADD, 3),
+      sevisxml::testing::MakeEvAlert(v1::EVENT_TYPE_EV_PROGRAM_EXTENSION, 4)};
+  v1::SelectAlertsRequest select;
+  select.set_org_id(kProgram);
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    alerts[i].set_alert_id(absl::StrFormat("ev%018d", static_cast<int>(i)));
+    ASSERT_EQ(alerts[i].org_id(), kProgram);
+    Publish(kafka::kSevisAlerts, kProgram, alerts[i].SerializeAsString());
+    select.add_alert_ids(alerts[i].alert_id());
+  }
+  ASSERT_EQ(WaitState(kProgram, alerts.back().alert_id(), v1::ALERT_STATE_OPEN).state(),
+            v1::ALERT_STATE_OPEN);
+  v1::SelectAlertsResponse selected;
+  ASSERT_TRUE(stub_->SelectAlerts(As(kTokenErin).get(), select, &selected).ok());
+  ASSERT_EQ(selected.changed(), 4);
+  v1::CloseBatchRequest close;
+  close.set_org_id(kProgram);
+  v1::CloseBatchResponse closed;
+  grpc::Status status = stub_->CloseBatch(As(kTokenErin).get(), close, &closed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(closed.returned_to_review(), 0);
+  ASSERT_EQ(closed.batch_ids_size(), 1);
+
+  std::vector<v1::BatchDocument> documents = ReadBatches(*batches, kProgram, 1);
+  ASSERT_EQ(documents.size(), 1u);
+  const v1::BatchDocument& document = documents[0];
+  EXPECT_EQ(document.visa_family(), v1::VISA_FAMILY_J);
+  EXPECT_EQ(document.schema_version(), "6.27");
+  EXPECT_EQ(document.user_id(), "erinro0001");  // the RO's own userID for the program
+  EXPECT_EQ(document.batch_id().substr(0, 2), "EV");
+  EXPECT_EQ(document.records_size(), 4);
+  EXPECT_THAT(document.xml(), HasSubstr("<SEVISBatchCreateUpdateEV"));
+  EXPECT_THAT(document.xml(), HasSubstr("<OrgID>P-1-12345</OrgID>"));
+  auto validator =
+      sevisxml::SchemaValidator::Load(sevisxml::ExchangeVisitorSchemaPath(testing::XsdDir()));
+  ASSERT_TRUE(validator.ok());
+  EXPECT_TRUE((*validator)->Validate(document.xml()).empty())
+      << sevisxml::FormatErrors((*validator)->Validate(document.xml()));
+  const std::filesystem::path file = std::filesystem::path(testing::ScratchDir("review-it-ev")) / "ev.xml";
+  std::ofstream(file, std::ios::binary) << document.xml();
+  const std::string command = absl::StrCat(
+      "xmllint --noout --schema '", sevisxml::ExchangeVisitorSchemaPath(testing::XsdDir()), "' '",
+      file.string(), "' 2>/dev/null");
+  const int rc = std::system(command.c_str());
+  EXPECT_TRUE(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
 }
 
 TEST_F(ReviewIntegrationTest, AuditEntriesReachTheAuditTopic) {
