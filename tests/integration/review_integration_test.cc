@@ -667,7 +667,8 @@ TEST_F(ReviewIntegrationTest, ExchangeVisitorAlertsOfAProgramCloseIntoAValidEvDo
   ASSERT_TRUE(validator.ok());
   EXPECT_TRUE((*validator)->Validate(document.xml()).empty())
       << sevisxml::FormatErrors((*validator)->Validate(document.xml()));
-  const std::filesystem::path file = std::filesystem::path(testing::ScratchDir("review-it-ev")) / "ev.xml";
+  const std::filesystem::path file =
+      std::filesystem::path(testing::ScratchDir("review-it-ev")) / "ev.xml";
   std::ofstream(file, std::ios::binary) << document.xml();
   const std::string command = absl::StrCat(
       "xmllint --noout --schema '", sevisxml::ExchangeVisitorSchemaPath(testing::XsdDir()), "' '",

@@ -46,7 +46,8 @@ Checked BuildValid(const BuildOptions& options, const std::string& batch_id,
                    sevisflow::v1::VisaFamily family, const sevisxml::SchemaValidator& validator,
                    std::vector<Alert> alerts, std::vector<ReturnedAlert>& returned) {
   Checked checked;
-  absl::StatusOr<std::string> xml = sevisxml::BuildDocument(SpecFor(options, batch_id, family, alerts));
+  absl::StatusOr<std::string> xml =
+      sevisxml::BuildDocument(SpecFor(options, batch_id, family, alerts));
   std::vector<sevisxml::XmlError> errors;
   if (xml.ok()) {
     errors = validator.Validate(*xml);
@@ -74,7 +75,8 @@ Checked BuildValid(const BuildOptions& options, const std::string& batch_id,
     good.push_back(std::move(alert));
   }
   if (good.empty()) return checked;
-  absl::StatusOr<std::string> rest = sevisxml::BuildDocument(SpecFor(options, batch_id, family, good));
+  absl::StatusOr<std::string> rest =
+      sevisxml::BuildDocument(SpecFor(options, batch_id, family, good));
   std::vector<sevisxml::XmlError> rest_errors;
   if (rest.ok()) rest_errors = validator.Validate(*rest);
   if (!rest.ok() || !rest_errors.empty()) {

@@ -277,7 +277,9 @@ App::App(AppConfig config, const common::Clock& clock)
 App::~App() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<App>> App::Create(AppConfig config, const common::Clock& clock) {
-  if (absl::Status s = batching::CheckBatchIdPrefix(config.builder.batch_id_prefix); !s.ok()) return s;
+  if (absl::Status s = batching::CheckBatchIdPrefix(config.builder.batch_id_prefix); !s.ok()) {
+    return s;
+  }
   std::unique_ptr<App> app(new App(std::move(config), clock));
   // The schemas are compiled once; every document is validated against these grammars.
   absl::StatusOr<batching::LoadedValidators> validators =

@@ -232,6 +232,15 @@ AuditEntry Builder::Entry(const Actor& actor, const std::string& org,
   return entry;
 }
 
+AuditEntry Builder::AlertEntry(const Actor& actor, const Alert& alert,
+                               const std::string& action) const {
+  AuditEntry entry = Entry(actor, alert.org_id(), action);
+  entry.set_person_id(alert.person_id());
+  entry.set_alert_id(alert.alert_id());
+  entry.set_event_type(alert.event_type());
+  return entry;
+}
+
 void Builder::Stamp(ReviewAlert& alert, const Actor& actor) const {
   alert.set_updated_at(Now());
   alert.set_updated_by(actor.name);
@@ -351,11 +360,7 @@ absl::Status Builder::StoreAlertLocked(const Alert& alert, const Actor& actor,
   const int64_t now_ms = MillisOf(clock_.Now());
 
   auto entry_for = [&](const ReviewAlert& a, const std::string& what) {
-    AuditEntry entry = Entry(actor, org, what);
-    entry.set_person_id(a.alert().person_id());
-    entry.set_alert_id(a.alert().alert_id());
-    entry.set_event_type(a.alert().event_type());
-    return entry;
+    return AlertEntry(actor, a.alert(), what);
   };
 
   bool make_current = true;
@@ -460,11 +465,8 @@ absl::Status Builder::HandleOutcome(const sevisflow::v1::Outcome& outcome) {
   }
   commands.push_back({"HDEL", InflightKey(org, person), outcome.alert_id()});
   if (before != stored.alert.state()) {
-    AuditEntry entry = Entry(Actor{kSystemActor, ""}, org, "OUTCOME");
-    entry.set_person_id(person);
-    entry.set_alert_id(outcome.alert_id());
+    AuditEntry entry = AlertEntry(Actor{kSystemActor, ""}, stored.alert.alert(), "OUTCOME");
     entry.set_batch_id(outcome.batch_id());
-    entry.set_event_type(stored.alert.alert().event_type());
     entry.set_detail(outcome.accepted()
                          ? "accepted by SEVIS"
                          : absl::StrCat("rejected by SEVIS: ", outcome.error_code()));
@@ -516,10 +518,7 @@ absl::Status Builder::ReleaseHeldLocked(const std::string& org_id, const std::st
       alerts_selected_.Inc();
     }
     commands.push_back({"SET", AlertKey(alert.alert().alert_id()), alert.SerializeAsString()});
-    AuditEntry entry = Entry(Actor{kSystemActor, ""}, org_id, "RELEASE");
-    entry.set_person_id(person_id);
-    entry.set_alert_id(alert.alert().alert_id());
-    entry.set_event_type(alert.alert().event_type());
+    AuditEntry entry = AlertEntry(Actor{kSystemActor, ""}, alert.alert(), "RELEASE");
     entry.set_batch_id(batch);
     entry.set_detail(detail);
     Audit(commands, std::move(entry));
@@ -675,10 +674,8 @@ absl::StatusOr<sevisflow::v1::SelectAlertsResponse> Builder::SelectAlerts(
     }
     Stamp(alert, actor);
     commands.push_back({"SET", AlertKey(ids[i]), alert.SerializeAsString()});
-    AuditEntry entry = Entry(actor, org, request.deselect() ? "DESELECT" : "SELECT");
-    entry.set_person_id(alert.alert().person_id());
-    entry.set_alert_id(ids[i]);
-    entry.set_event_type(alert.alert().event_type());
+    AuditEntry entry =
+        AlertEntry(actor, alert.alert(), request.deselect() ? "DESELECT" : "SELECT");
     Audit(commands, std::move(entry));
     response.set_changed(response.changed() + 1);
   }
@@ -731,10 +728,7 @@ absl::StatusOr<sevisflow::v1::RejectAlertsResponse> Builder::RejectAlerts(
     commands.push_back({"SREM", SelectedKey(org), ids[i]});
     commands.push_back({"SREM", HeldKey(org, alert.alert().person_id()), ids[i]});
     commands.push_back({"ZADD", DoneKey(org), now_ms, ids[i]});
-    AuditEntry entry = Entry(actor, org, "REJECT");
-    entry.set_person_id(alert.alert().person_id());
-    entry.set_alert_id(ids[i]);
-    entry.set_event_type(alert.alert().event_type());
+    AuditEntry entry = AlertEntry(actor, alert.alert(), "REJECT");
     entry.set_detail(request.reason());
     Audit(commands, std::move(entry));
     response.set_changed(response.changed() + 1);
@@ -948,10 +942,7 @@ absl::StatusOr<sevisflow::v1::CloseBatchResponse> Builder::CloseBatchLocked(
       commands.push_back({"SREM", SelectedKey(org_id), alert.alert_id()});
       commands.push_back({"HSET", InflightKey(org_id, alert.person_id()), alert.alert_id(),
                           batch_id});
-      AuditEntry entry = Entry(actor, org_id, "CLOSE_BATCH");
-      entry.set_person_id(alert.person_id());
-      entry.set_alert_id(alert.alert_id());
-      entry.set_event_type(alert.event_type());
+      AuditEntry entry = AlertEntry(actor, alert, "CLOSE_BATCH");
       entry.set_batch_id(batch_id);
       Audit(commands, std::move(entry));
       batched_persons.insert(alert.person_id());
@@ -989,10 +980,7 @@ absl::StatusOr<sevisflow::v1::CloseBatchResponse> Builder::CloseBatchLocked(
     Stamp(review, actor);
     commands.push_back({"SET", AlertKey(alert.alert_id()), review.SerializeAsString()});
     commands.push_back({"SREM", SelectedKey(org_id), alert.alert_id()});
-    AuditEntry entry = Entry(actor, org_id, "RETURN_TO_REVIEW");
-    entry.set_person_id(alert.person_id());
-    entry.set_alert_id(alert.alert_id());
-    entry.set_event_type(alert.event_type());
+    AuditEntry entry = AlertEntry(actor, alert, "RETURN_TO_REVIEW");
     entry.set_detail(issues.empty() ? "" : issues.front().message().substr(0, 300));
     Audit(commands, std::move(entry));
     validation_failures_.Inc();
@@ -1033,10 +1021,7 @@ absl::StatusOr<sevisflow::v1::CloseBatchResponse> Builder::CloseBatchLocked(
       commands.push_back({"SET", AlertKey(alert.alert().alert_id()), alert.SerializeAsString()});
       commands.push_back(
           {"SADD", HeldKey(org_id, alert.alert().person_id()), alert.alert().alert_id()});
-      AuditEntry entry = Entry(Actor{kSystemActor, ""}, org_id, "HOLD");
-      entry.set_person_id(alert.alert().person_id());
-      entry.set_alert_id(alert.alert().alert_id());
-      entry.set_event_type(alert.alert().event_type());
+      AuditEntry entry = AlertEntry(Actor{kSystemActor, ""}, alert.alert(), "HOLD");
       entry.set_batch_id(*inflight);
       entry.set_detail(absl::StrCat("batch ", *inflight, " awaits results"));
       Audit(commands, std::move(entry));
@@ -1188,7 +1173,8 @@ absl::StatusOr<sevisflow::v1::SetSupplementalResponse> Builder::SetSupplemental(
   } else {
     commands.push_back({"SET", SupplementalKey(org, person), data.SerializeAsString()});
   }
-  AuditEntry entry = Entry(actor, org, request.clear() ? "SUPPLEMENTAL_CLEAR" : "SUPPLEMENTAL_SET");
+  AuditEntry entry =
+      Entry(actor, org, request.clear() ? "SUPPLEMENTAL_CLEAR" : "SUPPLEMENTAL_SET");
   entry.set_person_id(person);
   entry.set_detail(request.clear() ? "cleared" : SupplementalSummary(data));
   Audit(commands, std::move(entry));

@@ -166,6 +166,9 @@ class Builder {
   void Audit(Commands& commands, sevisflow::v1::AuditEntry entry);
   sevisflow::v1::AuditEntry Entry(const Actor& actor, const std::string& org,
                                   const std::string& action) const;
+  // An entry about one alert: org, person, alert id and event filled in.
+  sevisflow::v1::AuditEntry AlertEntry(const Actor& actor, const sevisflow::v1::Alert& alert,
+                                       const std::string& action) const;
   void Stamp(sevisflow::v1::ReviewAlert& alert, const Actor& actor) const;
 
   absl::Status StoreAlertLocked(const sevisflow::v1::Alert& alert, const Actor& actor,
