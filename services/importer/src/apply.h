@@ -3,6 +3,7 @@
 // updates, per-alert outcomes and PDF filings. No I/O; deterministic (every timestamp comes from
 // the log), so a replay produces byte-identical records.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,18 +16,31 @@
 namespace sevisflow::importer {
 
 struct ImportPlan {
-  std::vector<v1::MasterRecord> master_records;  // accepted changes, one per accepted record
+  // The master rows the accepted records changed: one per (org, person), its state after every
+  // accepted record of the batch for that person (applied in log order), in first-touch order.
+  std::vector<v1::MasterRecord> master_records;
   std::vector<v1::Outcome> outcomes;             // one per log record that maps to a BatchRecord
   std::vector<std::string> unmatched_request_ids;  // log records we never sent (logged, counted)
-  // Accepted records whose event does not change the master yet (walking skeleton: only
-  // Create Student does); they still get their outcome.
+  // Accepted records that could not change the master: an update for a person without a
+  // current master row, or an alert without the data its event needs. They still get their
+  // outcome.
   std::vector<std::string> unapplied_alert_ids;
 };
 
-// Maps each log Record's requestID to its BatchRecord. A successful Create Student becomes a
-// MasterRecord (status INITIAL, the alert's CreateStudentData, provenance from the log); a
-// failed record changes nothing in the master. Every mapped record gets an Outcome.
-ImportPlan PlanImport(const sevisxml::TransactionLog& log, const v1::BatchResult& result);
+// The current SEVIS Master row of (org, person), or nullptr when there is none. The pointer
+// only has to stay valid during the PlanImport call.
+using MasterLookup =
+    std::function<const v1::MasterRecord*(const std::string& org_id, const std::string& person_id)>;
+
+// Maps each log Record's requestID to its BatchRecord; a failed record changes nothing in the
+// master. A successful Create Student / Create Exchange Visitor becomes a new MasterRecord
+// (status INITIAL, the alert's data, dependents with the dependentSevisIDs of the log); a
+// successful update applies its alert's data to the person's row: the row an earlier record of
+// this batch produced, else `current` (may be empty: then updates are unapplied). Provenance
+// (last batch/request id, updated_at, effective_date) comes from the log. Every mapped record
+// gets an Outcome. Pure and deterministic.
+ImportPlan PlanImport(const sevisxml::TransactionLog& log, const v1::BatchResult& result,
+                      const MasterLookup& current = {});
 
 // Master topic key "<org>/<person>" and Redis view key "sf:master:<org>/<person>".
 std::string MasterKey(std::string_view org_id, std::string_view person_id);

@@ -1,5 +1,7 @@
 #include "importer.h"
 
+#include <algorithm>
+
 #include "apply.h"
 #include "sevisflow/common/logging.h"
 #include "sevisflow/docstore/docstore.h"
@@ -24,6 +26,53 @@ auto& Log() {
 
 std::string ImportedKey(std::string_view batch_id) {
   return "sf:imported:" + std::string(batch_id);
+}
+
+std::string ImporterMasterKey(std::string_view org_id, std::string_view person_id) {
+  return "sf:importer:master:" + MasterKey(org_id, person_id);
+}
+
+absl::StatusOr<std::map<std::string, v1::MasterRecord>> Importer::CurrentRows(
+    const v1::BatchResult& result) {
+  // Persons with an update in the batch (a create starts a new row and needs none).
+  std::vector<std::string> persons;
+  for (const auto& rec : result.records()) {
+    const v1::EventType event =
+        rec.event_type() != v1::EVENT_TYPE_UNSPECIFIED ? rec.event_type()
+                                                       : rec.alert().event_type();
+    if (event == v1::EVENT_TYPE_CREATE_STUDENT || event == v1::EVENT_TYPE_CREATE_EXCHANGE_VISITOR) {
+      continue;
+    }
+    if (std::find(persons.begin(), persons.end(), rec.person_id()) == persons.end()) {
+      persons.push_back(rec.person_id());
+    }
+  }
+  std::map<std::string, v1::MasterRecord> rows;
+  if (persons.empty()) return rows;
+  // Per person: this importer's own view first (always as new as what it published), then the
+  // detector's view of sevis.master (rows published before the own view existed).
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& person : persons) {
+    commands.push_back({"GET", ImporterMasterKey(result.org_id(), person)});
+    commands.push_back({"GET", "sf:master:" + MasterKey(result.org_id(), person)});
+  }
+  auto replies = redis_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  if (replies->size() != commands.size()) return absl::InternalError("short Redis pipeline reply");
+  for (size_t i = 0; i < persons.size(); ++i) {
+    for (const redis::Reply* reply : {&(*replies)[2 * i], &(*replies)[2 * i + 1]}) {
+      if (reply->is_error()) return absl::UnavailableError("Redis error reading a master row");
+      if (reply->type != redis::Reply::Type::kString) continue;
+      v1::MasterRecord row;
+      if (!row.ParseFromString(reply->str)) {
+        return absl::DataLossError("master view entry is not a MasterRecord");
+      }
+      if (row.deleted()) continue;
+      rows.emplace(MasterKey(result.org_id(), persons[i]), std::move(row));
+      break;
+    }
+  }
+  return rows;
 }
 
 Importer::Importer(ImporterOptions options, redis::Client& redis, kafka::Producer& producer,
@@ -89,7 +138,19 @@ absl::Status Importer::Handle(const kafka::Message& message) {
     return DeadLetter(message, "transaction log is for another batch");
   }
 
-  ImportPlan plan = PlanImport(*log, result);
+  auto current = CurrentRows(result);
+  if (!current.ok()) return current.status();
+  ImportPlan plan = PlanImport(
+      *log, result,
+      [&rows = *current](const std::string& org_id,
+                         const std::string& person_id) -> const v1::MasterRecord* {
+        auto it = rows.find(MasterKey(org_id, person_id));
+        return it == rows.end() ? nullptr : &it->second;
+      });
+  for (const auto& alert_id : plan.unapplied_alert_ids) {
+    Log()->warn("batch {}: accepted record of alert {} changed no master row", result.batch_id(),
+                alert_id);
+  }
   for (const auto& request_id : plan.unmatched_request_ids) {
     Log()->warn("batch {}: log record {} matches no record sent", result.batch_id(), request_id);
   }
@@ -119,6 +180,20 @@ absl::Status Importer::Handle(const kafka::Message& message) {
     outcomes.push_back({kafka::kSevisOutcomes, o.person_id(), o.SerializeAsString(), {}});
   }
   if (auto s = producer_.SendAll(outcomes); !s.ok()) return s;
+  // The own view after Kafka: a crash before it replays from the same rows (identical output);
+  // a crash after it and before the marker re-applies records, which the plan keeps idempotent
+  // (adds replace the row of the same dependent, employment, employer or site).
+  if (!plan.master_records.empty()) {
+    std::vector<std::vector<std::string>> sets;
+    for (const auto& m : plan.master_records) {
+      sets.push_back({"SET", ImporterMasterKey(m.org_id(), m.person_id()), m.SerializeAsString()});
+    }
+    auto replies = redis_.Pipeline(sets);
+    if (!replies.ok()) return replies.status();
+    for (const auto& r : *replies) {
+      if (r.is_error()) return absl::UnavailableError("Redis error writing a master row");
+    }
+  }
   int accepted = 0;
   int rejected = 0;
   for (const auto& o : plan.outcomes) {
@@ -159,7 +234,9 @@ void Importer::Remember(const v1::MasterRecord& record) {
 absl::StatusOr<std::optional<v1::MasterRecord>> Importer::GetMaster(
     const std::string& org_id, const std::string& person_id) {
   const std::string key = MasterKey(org_id, person_id);
-  auto view = redis_.Get("sf:master:" + key);
+  auto view = redis_.Get(ImporterMasterKey(org_id, person_id));
+  if (!view.ok()) return view.status();
+  if (!view->has_value()) view = redis_.Get("sf:master:" + key);
   if (!view.ok()) return view.status();
   if (view->has_value()) {
     v1::MasterRecord record;

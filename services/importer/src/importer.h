@@ -15,6 +15,7 @@
 #include "sevisflow/common/clock.h"
 #include "sevisflow/common/metrics.h"
 #include "sevisflow/kafka/message.h"
+#include "sevisflow/v1/batch.pb.h"
 #include "sevisflow/v1/import_service.pb.h"
 #include "sevisflow/v1/master.pb.h"
 
@@ -32,6 +33,9 @@ namespace sevisflow::importer {
 
 inline constexpr char kLogEntryName[] = "sevis_transaction_log.xml";
 std::string ImportedKey(std::string_view batch_id);  // sf:imported:<batch_id>
+// sf:importer:master:<org>/<person>: the master row this importer last published for the
+// person, read back as the row the next accepted updates apply to.
+std::string ImporterMasterKey(std::string_view org_id, std::string_view person_id);
 
 struct ImporterOptions {
   std::string docstore_root;
@@ -48,7 +52,8 @@ class Importer {
   // (Kafka, Redis or disk trouble): retry the same record later.
   absl::Status Handle(const kafka::Message& message);
 
-  // The Redis view sf:master:<org>/<person> kept by the detector; when absent, the record this
+  // The importer's own view sf:importer:master:<org>/<person>, else the Redis view
+  // sf:master:<org>/<person> kept by the detector; when both are absent, the record this
   // process last published for the person (a small in-memory cache), else nullopt.
   absl::StatusOr<std::optional<v1::MasterRecord>> GetMaster(const std::string& org_id,
                                                             const std::string& person_id);
@@ -59,6 +64,9 @@ class Importer {
  private:
   absl::Status DeadLetter(const kafka::Message& message, std::string_view reason);
   void Remember(const v1::MasterRecord& record);
+  // The current master rows (by MasterKey) of the persons the batch updates.
+  absl::StatusOr<std::map<std::string, v1::MasterRecord>> CurrentRows(
+      const v1::BatchResult& result);
 
   ImporterOptions options_;
   redis::Client& redis_;

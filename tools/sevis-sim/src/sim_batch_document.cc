@@ -84,6 +84,10 @@ void ReadCommon(const xc::DOMElement* e, std::string* request_id, std::string* u
   *user_defined_b = ChildText(e, u"UserDefinedB");
 }
 
+NewDependent ReadNewDependent(const xc::DOMElement* dependent) {
+  return NewDependent{ChildText(dependent, u"UserDefinedA"), ChildText(dependent, u"UserDefinedB")};
+}
+
 CreateRecord ReadCreate(const xc::DOMElement* e, DocumentKind kind) {
   CreateRecord r;
   ReadCommon(e, &r.request_id, &r.user_id, &r.user_defined_a, &r.user_defined_b);
@@ -96,6 +100,12 @@ CreateRecord ReadCreate(const xc::DOMElement* e, DocumentKind kind) {
   r.last_name = ChildText(name, u"LastName");
   r.first_name = ChildText(name, u"FirstName");
   r.birth_date = ChildText(bio, u"BirthDate");
+  if (const xc::DOMElement* deps = FirstChild(e, u"CreateDependent")) {
+    for (const xc::DOMElement* d = deps->getFirstElementChild(); d != nullptr;
+         d = d->getNextElementSibling()) {
+      if (NameOf(d) == u"Dependent") r.new_dependents.push_back(ReadNewDependent(d));
+    }
+  }
   return r;
 }
 
@@ -106,9 +116,12 @@ UpdateRecord ReadUpdate(const xc::DOMElement* e) {
   for (const xc::DOMElement* c = e->getFirstElementChild(); c != nullptr;
        c = c->getNextElementSibling()) {
     std::u16string_view n = NameOf(c);
-    if (n != u"UserDefinedA" && n != u"UserDefinedB") {
+    if (n != u"UserDefinedA" && n != u"UserDefinedB" && r.event.empty()) {
       r.event = ToUtf8(c->getNodeName());
-      break;
+    }
+    // Student and EV updates alike: Dependent/(UserDefinedA?, UserDefinedB?, Add).
+    if (n == u"Dependent" && FirstChild(c, u"Add") != nullptr) {
+      r.new_dependents.push_back(ReadNewDependent(c));
     }
   }
   return r;

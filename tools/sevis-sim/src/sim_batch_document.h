@@ -24,6 +24,14 @@ class XercesPlatform {
 
 enum class DocumentKind { kStudent, kExchangeVisitor };
 
+// A dependent the record asks SEVIS to create (CreateDependent/Dependent of a create, or a
+// Dependent holding Add in an update): SEVIS answers with a new dependentSevisID and echoes
+// the dependent's UserDefinedA/B (INTERFACE.md, transaction log "Dependent").
+struct NewDependent {
+  std::string user_defined_a;
+  std::string user_defined_b;
+};
+
 // CreateStudent/Student or CreateEV/ExchangeVisitor.
 struct CreateRecord {
   std::string request_id;
@@ -34,6 +42,7 @@ struct CreateRecord {
   std::string first_name;   // FullName/FirstName, may be empty
   std::string birth_date;   // BirthDate
   bool print_form = false;  // @printForm
+  std::vector<NewDependent> new_dependents;  // CreateDependent/Dependent, in document order
 };
 
 // UpdateStudent/Student or UpdateEV/ExchangeVisitor.
@@ -44,6 +53,7 @@ struct UpdateRecord {
   std::string user_defined_a;
   std::string user_defined_b;
   std::string event;  // name of the event element, e.g. "Registration"
+  std::vector<NewDependent> new_dependents;  // Dependent/Add (one at most in valid documents)
 };
 
 struct BatchDocument {

@@ -118,6 +118,13 @@ std::string SevisDatabase::NextSevisId() {
   return buf;
 }
 
+void SevisDatabase::AddDependents(const std::vector<NewDependent>& dependents,
+                                  sevisxml::LogRecord* record) {
+  for (const NewDependent& d : dependents) {
+    record->dependents.push_back({NextSevisId(), d.user_defined_a, d.user_defined_b});
+  }
+}
+
 ProcessOutcome SevisDatabase::Process(const std::string& org_id, const BatchDocument& doc,
                                       const std::string& process_time) {
   OrgState& org = orgs_[org_id];
@@ -153,6 +160,7 @@ ProcessOutcome SevisDatabase::Process(const std::string& org_id, const BatchDocu
       PersonEntry person{NextSevisId(), doc.kind, c.last_name, c.first_name, c.birth_date,
                          "INITIAL"};
       r.sevis_id = person.sevis_id;
+      AddDependents(c.new_dependents, &r);
       if (c.print_form) out.form_sevis_ids.push_back(person.sevis_id);
       org.people.emplace(person.sevis_id, std::move(person));
     }
@@ -168,6 +176,8 @@ ProcessOutcome SevisDatabase::Process(const std::string& org_id, const BatchDocu
       r = Failed(std::move(r), kDuplicateRequest);
     } else if (it == org.people.end() || it->second.kind != doc.kind) {
       r = Failed(std::move(r), student ? kStudentNotFound : kVisitorNotFound);
+    } else {
+      AddDependents(u.new_dependents, &r);
     }
     (r.success ? out.success_count : out.failure_count)++;
     out.records.push_back(std::move(r));

@@ -50,6 +50,8 @@ class SevisDatabase {
   // already holds, or created earlier in this batch (same LastName + FirstName + BirthDate,
   // ignoring ASCII case) -> S1004 (S2141 for exchange visitors); an update for a SEVIS ID the
   // org does not hold -> S1003 (S2001); otherwise success, and a create gets the next SEVIS ID.
+  // Every new dependent of a successful record (CreateDependent, Dependent/Add) gets a log
+  // Dependent with the next SEVIS ID and its UserDefinedA/B echoed.
   ProcessOutcome Process(const std::string& org_id, const BatchDocument& doc,
                          const std::string& process_time);
 
@@ -82,6 +84,8 @@ class SevisDatabase {
   };
 
   std::string NextSevisId();
+  // One log Dependent per new dependent of an accepted record, each with the next SEVIS ID.
+  void AddDependents(const std::vector<NewDependent>& dependents, sevisxml::LogRecord* record);
 
   uint64_t next_sevis_number_ = 1;
   int64_t total_uploads_ = 0;

@@ -40,6 +40,41 @@ TEST_F(BatchDocumentTest, ReadsHeaderCreatesAndUpdatesOfAStudentDocument) {
   EXPECT_EQ(doc->updates[0].event, "Status");
 }
 
+TEST_F(BatchDocumentTest, DependentAddOfAnUpdateIsANewDependent) {
+  auto doc = ParseBatchDocument(testdocs::StudentDependentAddDocument(
+      "SIMTEST0000001", "ABC214F12345000", "dso0000001", "N0000000007", "DEP0001", "B42"));
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  ASSERT_EQ(doc->updates.size(), 1u);
+  EXPECT_EQ(doc->updates[0].event, "Dependent");
+  ASSERT_EQ(doc->updates[0].new_dependents.size(), 1u);
+  EXPECT_EQ(doc->updates[0].new_dependents[0].user_defined_a, "DEP0001");
+  EXPECT_EQ(doc->updates[0].new_dependents[0].user_defined_b, "B42");
+  // A Status update has no new dependent.
+  auto other = ParseBatchDocument(testdocs::StudentDocument(
+      "SIMTEST0000001", "ABC214F12345000", "dso0000001", {}, {{"upd-1", "N0000000007"}}));
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_TRUE(other->updates.at(0).new_dependents.empty());
+}
+
+TEST_F(BatchDocumentTest, CreateDependentsOfACreateAreNewDependents) {
+  const std::string xml =
+      "<SEVISBatchCreateUpdateEV userID=\"rsp0000001\"><BatchHeader><BatchID>SIMEV000000001"
+      "</BatchID><OrgID>P-1-12345</OrgID></BatchHeader><CreateEV><ExchangeVisitor "
+      "requestID=\"c1\" userID=\"rsp0000001\"><Biographical><FullName><LastName>Testperson"
+      "</LastName></FullName><BirthDate>2001-02-03</BirthDate></Biographical><CreateDependent>"
+      "<Dependent><Relationship>01</Relationship><UserDefinedA>D1</UserDefinedA></Dependent>"
+      "<Dependent><Relationship>02</Relationship><UserDefinedA>D2</UserDefinedA>"
+      "<UserDefinedB>B2</UserDefinedB></Dependent></CreateDependent></ExchangeVisitor>"
+      "</CreateEV></SEVISBatchCreateUpdateEV>";
+  auto doc = ParseBatchDocument(xml);  // well-formed is enough for the parser
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  ASSERT_EQ(doc->creates.size(), 1u);
+  ASSERT_EQ(doc->creates[0].new_dependents.size(), 2u);
+  EXPECT_EQ(doc->creates[0].new_dependents[0].user_defined_a, "D1");
+  EXPECT_EQ(doc->creates[0].new_dependents[1].user_defined_a, "D2");
+  EXPECT_EQ(doc->creates[0].new_dependents[1].user_defined_b, "B2");
+}
+
 TEST_F(BatchDocumentTest, ExchangeVisitorDocumentIsRecognised) {
   auto doc = ParseBatchDocument(
       testdocs::EvNoShowDocument("SIMEV000000001", "P-1-12345", "rsp0000001", "N0000000003"));

@@ -45,6 +45,34 @@ BatchDocument Doc(std::vector<CreateRecord> creates, std::vector<UpdateRecord> u
   return d;
 }
 
+TEST(SevisDatabaseTest, NewDependentsOfAcceptedRecordsGetSevisIdsAndEchoUserDefined) {
+  SevisDatabase db;
+  CreateRecord c = Create("r1", "Testperson", "Alpha", "2001-02-03");
+  c.new_dependents = {{"D1", "B1"}, {"D2", ""}};
+  CreateRecord dup = Create("r2", "Testperson", "Alpha", "2001-02-03");  // S1004
+  dup.new_dependents = {{"D9", ""}};
+  ProcessOutcome out = db.Process(kOrg, Doc({c, dup}), kTime);
+  ASSERT_EQ(out.records.size(), 2u);
+  EXPECT_EQ(out.records[0].sevis_id, "N0000000001");
+  ASSERT_EQ(out.records[0].dependents.size(), 2u);
+  EXPECT_EQ(out.records[0].dependents[0].dependent_sevis_id, "N0000000002");
+  EXPECT_EQ(out.records[0].dependents[0].user_defined_a, "D1");
+  EXPECT_EQ(out.records[0].dependents[0].user_defined_b, "B1");
+  EXPECT_EQ(out.records[0].dependents[1].dependent_sevis_id, "N0000000003");
+  EXPECT_EQ(out.records[0].dependents[1].user_defined_a, "D2");
+  EXPECT_FALSE(out.records[1].success);
+  EXPECT_TRUE(out.records[1].dependents.empty());
+
+  UpdateRecord add = Update("u1", "N0000000001");
+  add.event = "Dependent";
+  add.new_dependents = {{"D3", ""}};
+  ProcessOutcome later = db.Process(kOrg, Doc({}, {add}), kTime);
+  ASSERT_EQ(later.records.size(), 1u);
+  ASSERT_EQ(later.records[0].dependents.size(), 1u);
+  EXPECT_EQ(later.records[0].dependents[0].dependent_sevis_id, "N0000000004");
+  EXPECT_EQ(later.records[0].dependents[0].user_defined_a, "D3");
+}
+
 TEST(SevisDatabaseTest, CreatesGetSequentialSevisIdsAndEchoRequestFields) {
   SevisDatabase db;
   ProcessOutcome out = db.Process(

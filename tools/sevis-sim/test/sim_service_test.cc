@@ -222,6 +222,36 @@ TEST_F(SimServiceTest, RestartKeepsBatchIdsResultsAndSevisIdSequence) {
   EXPECT_EQ(stats["uploads_by_batch"][kBatch], 2);
 }
 
+TEST_F(SimServiceTest, AcceptedDependentAddGetsALogDependentWithANewSevisId) {
+  ASSERT_EQ(UploadCode(Form(TwoStudents())), "S0000");  // N0000000001 and N0000000002
+  const std::string xml = testdocs::StudentDependentAddDocument(
+      "SIMTEST0000002", kOrg, kUser, "N0000000002", "DEP0001", "B42");
+  ASSERT_EQ(UploadCode(Form(xml, "SIMTEST0000002")), "S0000");
+  auto entries = ReadZip(sim_->Download({kOrg, "SIMTEST0000002", kUser}, kOrg).body);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  auto log = sevisxml::ParseTransactionLog(entries->at(std::string(kLogEntryName)),
+                                           log_schema_.get());
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_THAT(log->records, SizeIs(1));
+  EXPECT_TRUE(log->records[0].success);
+  ASSERT_THAT(log->records[0].dependents, SizeIs(1));
+  EXPECT_EQ(log->records[0].dependents[0].dependent_sevis_id, "N0000000003");
+  EXPECT_EQ(log->records[0].dependents[0].user_defined_a, "DEP0001");
+  EXPECT_EQ(log->records[0].dependents[0].user_defined_b, "B42");
+  // The same Add for a SEVIS ID the school does not hold fails and creates no dependent.
+  const std::string unknown = testdocs::StudentDependentAddDocument(
+      "SIMTEST0000003", kOrg, kUser, "N0000000099", "DEP0002", "B43");
+  ASSERT_EQ(UploadCode(Form(unknown, "SIMTEST0000003")), "S0000");
+  auto failed = ReadZip(sim_->Download({kOrg, "SIMTEST0000003", kUser}, kOrg).body);
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  auto failed_log = sevisxml::ParseTransactionLog(failed->at(std::string(kLogEntryName)),
+                                                  log_schema_.get());
+  ASSERT_TRUE(failed_log.ok()) << failed_log.status();
+  ASSERT_THAT(failed_log->records, SizeIs(1));
+  EXPECT_FALSE(failed_log->records[0].success);
+  EXPECT_THAT(failed_log->records[0].dependents, SizeIs(0));
+}
+
 TEST_F(SimServiceTest, ExchangeVisitorDocumentIsValidatedWithTheEvSchema) {
   UploadForm f = Form(testdocs::EvNoShowDocument("SIMEV000000001", "P-1-12345", "rsp0000001",
                                                  "N0000000001"),

@@ -66,6 +66,26 @@ inline std::string StudentDocument(const std::string& batch_id, const std::strin
   return xml + "</SEVISBatchCreateUpdateStudent>\n";
 }
 
+// SEVISBatchCreateUpdateStudent with one Dependent/Add update (a synthetic F-2 spouse) whose
+// Dependent carries UserDefinedA = uda and UserDefinedB = udb.
+inline std::string StudentDependentAddDocument(const std::string& batch_id,
+                                               const std::string& org_id,
+                                               const std::string& user_id,
+                                               const std::string& sevis_id,
+                                               const std::string& uda, const std::string& udb) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<SEVISBatchCreateUpdateStudent userID=\"" + user_id + "\"><BatchHeader>"
+         "<BatchID>" + batch_id + "</BatchID><OrgID>" + org_id + "</OrgID></BatchHeader>"
+         "<UpdateStudent><Student sevisID=\"" + sevis_id + "\" requestID=\"dep-1\" userID=\"" +
+         user_id + "\"><Dependent><UserDefinedA>" + uda + "</UserDefinedA><UserDefinedB>" + udb +
+         "</UserDefinedB><Add printForm=\"false\"><FullName><LastName>Testperson</LastName>"
+         "<FirstName>Gamma</FirstName></FullName><BirthDate>2000-01-02</BirthDate>"
+         "<Gender>M</Gender><BirthCountryCode>CA</BirthCountryCode>"
+         "<CitizenshipCountryCode>CA</CitizenshipCountryCode><VisaType>04</VisaType>"
+         "<Relationship>01</Relationship></Add></Dependent></Student></UpdateStudent>"
+         "</SEVISBatchCreateUpdateStudent>\n";
+}
+
 // SEVISBatchCreateUpdateEV with one Status/NoShow update.
 inline std::string EvNoShowDocument(const std::string& batch_id, const std::string& org_id,
                                     const std::string& user_id, const std::string& sevis_id) {
