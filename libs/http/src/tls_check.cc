@@ -48,6 +48,9 @@ absl::Status CheckReadable(const std::string& path, const char* what) {
   if (!std::filesystem::exists(path, ec)) {
     return absl::NotFoundError(absl::StrCat(what, " file not found: ", path));
   }
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return absl::FailedPreconditionError(absl::StrCat(what, " is not a regular file: ", path));
+  }
   std::ifstream in(path);
   if (!in) return absl::FailedPreconditionError(absl::StrCat(what, " file unreadable: ", path));
   return absl::OkStatus();
@@ -150,6 +153,21 @@ absl::StatusOr<CertInfo> InspectClientCredentials(const std::string& cert_path,
                                                       Day(info.not_before), ": ", cert_path));
   }
   return info;
+}
+
+absl::Status CheckCaBundle(const std::string& path) {
+  if (auto s = CheckReadable(path, "CA bundle"); !s.ok()) return s;
+  struct ErrClear {
+    ~ErrClear() { ERR_clear_error(); }
+  } clear_errors;
+  BioPtr bio(BIO_new_file(path.c_str(), "r"));
+  if (!bio) return absl::FailedPreconditionError(absl::StrCat("CA bundle file unreadable: ", path));
+  X509Ptr first(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  if (!first) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("CA bundle holds no PEM certificate: ", path));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace sevisflow::http

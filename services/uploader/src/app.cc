@@ -6,7 +6,6 @@
 #include "sevisflow/common/logging.h"
 #include "sevisflow/common/metrics.h"
 #include "sevisflow/http/client.h"
-#include "sevisflow/http/tls_check.h"
 #include "sevisflow/kafka/consumer.h"
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
@@ -16,6 +15,7 @@
 #include "sevisflow/service/runtime.h"
 #include "sevisflow/sevisxml/validator.h"
 #include "sevisflow/v1/upload_service.grpc.pb.h"
+#include "credentials.h"
 #include "uploader.h"
 
 namespace sevisflow::uploader {
@@ -66,7 +66,7 @@ struct App::Impl {
   std::unique_ptr<Uploader> uploader;
   std::unique_ptr<UploadServiceImpl> service;
   std::unique_ptr<rpc::ServerRunner> grpc;
-  std::map<std::string, std::chrono::system_clock::time_point> cert_not_after;
+  std::unique_ptr<CertExpiryMonitor> cert_monitor;
 
   std::atomic<bool> stopping{false};
   std::mutex mu;
@@ -116,6 +116,7 @@ struct App::Impl {
 
   void WorkLoop() {
     while (!stopping) {
+      cert_monitor->CheckIfDue(clock.Now());  // daily: the expiry warning while running
       auto wait = uploader->RunOnce(std::chrono::seconds(1));
       if (!wait.ok()) {
         Log()->warn("worker pass failed: {}", std::string(wait.status().message()));
@@ -136,36 +137,27 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(UploaderConfig config,
   const UploaderConfig& c = impl->config;
 
   // Credentials first: the commonest SEVIS failures are certificate problems, so they stop
-  // start-up with a message naming the organisation.
-  impl->gateway = std::make_unique<HttpsSevisGateway>(c.upload_url, c.download_url);
+  // start-up with a message naming every organisation that has one.
+  auto certs = CheckAllOrgCredentials(c.orgs, clock.Now());
+  if (!certs.ok()) return certs.status();
+  impl->gateway = std::make_unique<HttpsSevisGateway>();
+  std::map<std::string, std::chrono::system_clock::time_point> not_after;
   for (const auto& [org_id, org] : c.orgs) {
-    auto info = http::InspectClientCredentials(org.cert, org.key, org.key_password, clock.Now());
-    if (!info.ok()) {
-      return absl::FailedPreconditionError("orgs." + org_id + ": client credentials unusable: " +
-                                           std::string(info.status().message()));
-    }
-    impl->cert_not_after[org_id] = info->not_after;
-    if (info->days_to_expiry < 30) {
-      Log()->warn("org {}: client certificate expires in {} days", org_id, info->days_to_expiry);
-    }
+    not_after[org_id] = certs->at(org_id).not_after;
     http::TlsOptions tls;
     tls.client_cert_path = org.cert;
     tls.client_key_path = org.key;
     tls.key_password = org.key_password;
     tls.ca_bundle_path = org.ca;
-    impl->gateway->AddOrg(org_id, std::move(tls));
+    impl->gateway->AddOrg(org_id, SevisEndpoints{org.upload_url, org.download_url},
+                          std::move(tls));
+    Log()->info("org {}: posts to {}", org_id, org.endpoint);
   }
+  impl->cert_monitor = std::make_unique<CertExpiryMonitor>(
+      std::move(not_after), c.cert_warning_days, c.cert_check_interval, impl->metrics);
+  impl->cert_monitor->Check(clock.Now());  // the start-up warning
   Impl* raw = impl.get();
-  impl->metrics.AddCollectHook([raw] {
-    for (const auto& [org_id, not_after] : raw->cert_not_after) {
-      auto days = std::chrono::duration_cast<std::chrono::hours>(not_after - raw->clock.Now())
-                      .count() / 24;
-      raw->metrics
-          .GetGauge("sevisflow_uploader_cert_days_to_expiry",
-                    "Whole days until the org's client certificate expires", {{"org", org_id}})
-          .Set(static_cast<double>(days));
-    }
-  });
+  impl->metrics.AddCollectHook([raw] { raw->cert_monitor->RefreshGauges(raw->clock.Now()); });
 
   auto validator = sevisxml::SchemaValidator::Load(sevisxml::TransLogSchemaPath(c.service.xsd_dir));
   if (!validator.ok()) return validator.status();

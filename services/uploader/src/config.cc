@@ -4,14 +4,21 @@
 
 namespace sevisflow::uploader {
 
+absl::StatusOr<std::string> EnvironmentUrl(std::string_view environment) {
+  // INTERFACE.md §1: upload and download URLs share these bases.
+  if (environment == "production") return std::string("https://egov.ice.gov/sevisbatch/action/");
+  if (environment == "beta") return std::string("https://egov.ice.gov/sbtsevisbatch/action/");
+  if (environment == "alpha") return std::string("https://egov.ice.gov/alphasevisbatch/action/");
+  return absl::InvalidArgumentError("expected production, beta or alpha, got '" +
+                                    std::string(environment) + "'");
+}
+
 absl::StatusOr<std::string> ResolveEndpoint(std::string_view endpoint) {
-  if (endpoint == "production") return std::string("https://egov.ice.gov/sevisbatch/action/");
-  if (endpoint == "beta") return std::string("https://egov.ice.gov/sbtsevisbatch/action/");
-  if (endpoint == "alpha") return std::string("https://egov.ice.gov/alphasevisbatch/action/");
+  if (auto url = EnvironmentUrl(endpoint); url.ok()) return url;
   if (endpoint.substr(0, 8) != "https://" || endpoint.size() <= 8) {
     return absl::InvalidArgumentError(
-        "uploader.endpoint: expected production, beta, alpha or an https:// URL, got '" +
-        std::string(endpoint) + "'");
+        "expected production, beta, alpha or an https:// URL, got '" + std::string(endpoint) +
+        "'");
   }
   std::string url(endpoint);
   if (url.back() != '/') url += '/';
@@ -26,16 +33,34 @@ absl::StatusOr<UploaderConfig> ReadUploaderConfig(common::ConfigReader& reader,
   c.service.xsd_dir = default_xsd_dir;
   common::ReadServiceConfig(reader, c.service);
 
-  std::string endpoint = reader.String("uploader.endpoint", "");
-  if (endpoint.empty()) {
-    reader.AddError("uploader.endpoint", "required (production, beta, alpha or an https:// URL)");
-  } else if (auto url = ResolveEndpoint(endpoint); !url.ok()) {
-    reader.AddError("uploader.endpoint", std::string(url.status().message()));
-  } else {
-    c.endpoint = *url;
+  // The base URL: an explicit endpoint wins over an environment name; an org's own keys win
+  // over the uploader-wide ones (decisions-certs.md, "Uploader: certificates").
+  auto base_url = [&reader](const std::string& prefix) -> std::string {
+    std::string environment = reader.String(prefix + "environment", "");
+    std::string endpoint = reader.String(prefix + "endpoint", "");
+    std::string url;
+    if (!environment.empty()) {
+      if (auto u = EnvironmentUrl(environment); u.ok()) {
+        url = *u;
+      } else {
+        reader.AddError(prefix + "environment", std::string(u.status().message()));
+      }
+    }
+    if (!endpoint.empty()) {
+      if (auto u = ResolveEndpoint(endpoint); u.ok()) {
+        url = *u;
+      } else {
+        reader.AddError(prefix + "endpoint", std::string(u.status().message()));
+      }
+    }
+    return url;
+  };
+  c.endpoint = base_url("uploader.");
+  if (!c.endpoint.empty()) {
     c.upload_url = c.endpoint + "batchUpload";
     c.download_url = c.endpoint + "batchDownload";
   }
+  c.cert_warning_days = static_cast<int>(reader.Int("uploader.cert_warning_days", 30, 0, 365));
   const int64_t day = 24 * 3600;
   auto poll = reader.Int("uploader.poll_interval_seconds", 60, 1, day);
   auto poll_max = reader.Int("uploader.poll_max_interval_seconds", 3600, 1, 7 * day);
@@ -61,6 +86,20 @@ absl::StatusOr<UploaderConfig> ReadUploaderConfig(common::ConfigReader& reader,
     org.key_password = reader.SecretValue(p + "key_password");
     org.ca = reader.String(p + "ca", "");
     org.user_id = reader.String(p + "user_id", "");
+    org.endpoint = base_url(p);
+    if (org.endpoint.empty()) org.endpoint = c.endpoint;
+    if (org.endpoint.empty()) {
+      if (!reader.Has(p + "environment") && !reader.Has(p + "endpoint") &&
+          !reader.Has("uploader.environment") && !reader.Has("uploader.endpoint")) {
+        reader.AddError("uploader.endpoint",
+                        "required for orgs." + org_id +
+                            ": set uploader.environment (production, beta, alpha), "
+                            "uploader.endpoint (an https:// URL) or the org's own");
+      }
+    } else {
+      org.upload_url = org.endpoint + "batchUpload";
+      org.download_url = org.endpoint + "batchDownload";
+    }
     if (org.cert.empty()) reader.AddError(p + "cert", "required");
     if (org.key.empty()) reader.AddError(p + "key", "required");
     if (!org.user_id.empty() && org.user_id.size() != 10) {

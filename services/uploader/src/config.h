@@ -1,6 +1,7 @@
 #pragma once
 // The uploader's typed configuration (README.md lists every key).
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <string_view>
@@ -22,6 +23,11 @@ struct OrgCredentials {
   common::Secret key_password;
   std::string ca;       // empty: the system trust store
   std::string user_id;  // empty: the document's own userID
+  // The SEVIS base URL this org posts to (orgs.<org>.endpoint, else orgs.<org>.environment, else
+  // the uploader-wide choice) and the two URLs made from it.
+  std::string endpoint;
+  std::string upload_url;
+  std::string download_url;
 };
 
 struct UploaderConfig {
@@ -29,9 +35,15 @@ struct UploaderConfig {
   // grpc.listen 127.0.0.1:50053 and metrics.port 9103.
   common::ServiceConfig service;
 
-  std::string endpoint;      // base URL ending in '/', e.g. https://egov.ice.gov/sevisbatch/action/
+  // The uploader-wide base URL (uploader.endpoint, else uploader.environment) ending in '/',
+  // e.g. https://egov.ice.gov/sevisbatch/action/; empty when every org names its own.
+  std::string endpoint;
   std::string upload_url;    // endpoint + batchUpload
   std::string download_url;  // endpoint + batchDownload
+  // Warn (log) when a client certificate expires within this many days (uploader.
+  // cert_warning_days); the check runs at start-up and every cert_check_interval.
+  int cert_warning_days = 30;
+  std::chrono::hours cert_check_interval{24};
   BackoffPolicy backoff;
   std::string docstore_root;
   std::map<std::string, OrgCredentials> orgs;  // by org id
@@ -40,6 +52,9 @@ struct UploaderConfig {
 // "production" / "beta" / "alpha" → the SEVIS base URLs of INTERFACE.md §1; any other value
 // must be an https:// URL (a missing trailing '/' is added). InvalidArgument otherwise.
 absl::StatusOr<std::string> ResolveEndpoint(std::string_view endpoint);
+
+// Only "production" / "beta" / "alpha" (an `environment` key never takes a URL).
+absl::StatusOr<std::string> EnvironmentUrl(std::string_view environment);
 
 // Reads every key, then reader.Finish(): unknown keys and bad values are errors naming them.
 // xsd_dir defaults to default_xsd_dir (when empty: common::DefaultXsdDir()).

@@ -397,12 +397,10 @@ absl::StatusOr<std::vector<UploadRecord>> Uploader::List(const std::string& org_
   return out;
 }
 
-HttpsSevisGateway::HttpsSevisGateway(std::string upload_url, std::string download_url)
-    : upload_url_(std::move(upload_url)), download_url_(std::move(download_url)) {}
-
-void HttpsSevisGateway::AddOrg(const std::string& org_id, http::TlsOptions tls,
-                               http::Timeouts timeouts) {
-  clients_[org_id] = std::make_unique<http::HttpsClient>(std::move(tls), timeouts);
+void HttpsSevisGateway::AddOrg(const std::string& org_id, SevisEndpoints endpoints,
+                               http::TlsOptions tls, http::Timeouts timeouts) {
+  clients_[org_id] = OrgClient{std::move(endpoints),
+                               std::make_unique<http::HttpsClient>(std::move(tls), timeouts)};
 }
 
 bool HttpsSevisGateway::HasOrg(const std::string& org_id) const {
@@ -422,7 +420,7 @@ absl::StatusOr<http::Response> HttpsSevisGateway::Upload(const std::string& org_
       {"userid", user_id, std::nullopt, ""},
       {"xml", xml, batch_id + ".xml", "text/xml"},
   };
-  return it->second->PostMultipart(upload_url_, fields);
+  return it->second.client->PostMultipart(it->second.endpoints.upload_url, fields);
 }
 
 absl::StatusOr<http::Response> HttpsSevisGateway::Download(const std::string& org_id,
@@ -430,8 +428,8 @@ absl::StatusOr<http::Response> HttpsSevisGateway::Download(const std::string& or
                                                            const std::string& user_id) {
   auto it = clients_.find(org_id);
   if (it == clients_.end()) return absl::FailedPreconditionError("no credentials for org");
-  return it->second->Get(download_url_,
-                         {{"orgid", org_id}, {"batchid", batch_id}, {"userid", user_id}});
+  return it->second.client->Get(it->second.endpoints.download_url,
+                                {{"orgid", org_id}, {"batchid", batch_id}, {"userid", user_id}});
 }
 
 }  // namespace sevisflow::uploader

@@ -109,11 +109,19 @@ class Uploader {
   common::Gauge& active_gauge_;
 };
 
-// SevisGateway over one HttpsClient per organisation (its client certificate, key and CA).
+// One organisation's SEVIS batch URLs (its environment, INTERFACE.md §1, or the simulator).
+struct SevisEndpoints {
+  std::string upload_url;
+  std::string download_url;
+};
+
+// SevisGateway over one HttpsClient per organisation (its client certificate, key and CA) and
+// that organisation's endpoints.
 class HttpsSevisGateway final : public SevisGateway {
  public:
-  HttpsSevisGateway(std::string upload_url, std::string download_url);
-  void AddOrg(const std::string& org_id, http::TlsOptions tls, http::Timeouts timeouts = {});
+  HttpsSevisGateway() = default;
+  void AddOrg(const std::string& org_id, SevisEndpoints endpoints, http::TlsOptions tls,
+              http::Timeouts timeouts = {});
 
   bool HasOrg(const std::string& org_id) const override;
   absl::StatusOr<http::Response> Upload(const std::string& org_id, const std::string& batch_id,
@@ -124,9 +132,11 @@ class HttpsSevisGateway final : public SevisGateway {
                                           const std::string& user_id) override;
 
  private:
-  std::string upload_url_;
-  std::string download_url_;
-  std::map<std::string, std::unique_ptr<http::HttpsClient>> clients_;
+  struct OrgClient {
+    SevisEndpoints endpoints;
+    std::unique_ptr<http::HttpsClient> client;
+  };
+  std::map<std::string, OrgClient> clients_;
 };
 
 }  // namespace sevisflow::uploader

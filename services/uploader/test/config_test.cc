@@ -45,6 +45,77 @@ TEST(Config, ReadsOrgsAndUrls) {
   EXPECT_EQ(org.key_password.Reveal(), "secret");
   EXPECT_EQ(org.user_id, "dso0000001");
   EXPECT_EQ(c->service.xsd_dir, "/xsd");
+  EXPECT_EQ(org.upload_url, c->upload_url);  // no org-level choice: the uploader's
+  EXPECT_EQ(org.download_url, c->download_url);
+  EXPECT_EQ(c->cert_warning_days, 30);
+}
+
+constexpr char kTwoOrgs[] = R"(
+docstore:
+  root: /data
+orgs:
+  ABC214F12345000:
+    cert: /a.pem
+    key: /a.key
+  P-1-12345:
+    cert: /p.pem
+    key: /p.key
+    environment: production
+)";
+
+TEST(Config, EnvironmentPerOrgOverridesTheUploaderOne) {
+  auto c = Read(std::string("uploader:\n  environment: alpha\n  cert_warning_days: 45\n") +
+                kTwoOrgs);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->upload_url, "https://egov.ice.gov/alphasevisbatch/action/batchUpload");
+  EXPECT_EQ(c->orgs.at("ABC214F12345000").upload_url,
+            "https://egov.ice.gov/alphasevisbatch/action/batchUpload");
+  EXPECT_EQ(c->orgs.at("P-1-12345").upload_url,
+            "https://egov.ice.gov/sevisbatch/action/batchUpload");
+  EXPECT_EQ(c->orgs.at("P-1-12345").download_url,
+            "https://egov.ice.gov/sevisbatch/action/batchDownload");
+  EXPECT_EQ(c->cert_warning_days, 45);
+}
+
+TEST(Config, ExplicitEndpointOverridesEnvironment) {
+  auto c = Read(std::string("uploader:\n  environment: beta\n"
+                            "  endpoint: https://127.0.0.1:8443/sevisbatch/action\n") +
+                kTwoOrgs);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->orgs.at("ABC214F12345000").upload_url,
+            "https://127.0.0.1:8443/sevisbatch/action/batchUpload");
+  // The org's own environment is more specific than the uploader-wide endpoint.
+  EXPECT_EQ(c->orgs.at("P-1-12345").upload_url,
+            "https://egov.ice.gov/sevisbatch/action/batchUpload");
+
+  auto org_endpoint = Read(
+      "uploader:\n  environment: beta\ndocstore:\n  root: /d\norgs:\n  X:\n    cert: /c\n"
+      "    key: /k\n    environment: production\n    endpoint: https://127.0.0.1:9/s/action/\n");
+  ASSERT_TRUE(org_endpoint.ok()) << org_endpoint.status();
+  EXPECT_EQ(org_endpoint->orgs.at("X").download_url, "https://127.0.0.1:9/s/action/batchDownload");
+}
+
+TEST(Config, OrgLevelChoiceAloneIsEnough) {
+  auto c = Read("docstore:\n  root: /d\norgs:\n  X:\n    cert: /c\n    key: /k\n"
+                "    environment: beta\n");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->orgs.at("X").upload_url, "https://egov.ice.gov/sbtsevisbatch/action/batchUpload");
+}
+
+TEST(Config, BadEnvironmentAndWarningDaysAreNamed) {
+  auto c = Read(std::string("uploader:\n  environment: prod\n  cert_warning_days: -1\n") +
+                kOrg);
+  ASSERT_FALSE(c.ok());
+  std::string msg(c.status().message());
+  EXPECT_NE(msg.find("uploader.environment"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("uploader.cert_warning_days"), std::string::npos) << msg;
+
+  // An environment never takes a URL (that is what endpoint is for).
+  auto url = Read(
+      "uploader:\n  environment: beta\ndocstore:\n  root: /d\norgs:\n  X:\n    cert: /c\n"
+      "    key: /k\n    environment: https://127.0.0.1/s/action/\n");
+  ASSERT_FALSE(url.ok());
+  EXPECT_NE(std::string(url.status().message()).find("orgs.X.environment"), std::string::npos);
 }
 
 TEST(Config, UnknownKeyAndMissingEndpointNamed) {
