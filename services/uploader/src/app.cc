@@ -35,19 +35,57 @@ class UploadServiceImpl final : public v1::UploadService::Service {
     auto records = uploader_.List(request->org_id());
     if (!records.ok()) return rpc::ToGrpcStatus(records.status());
     for (const auto& r : *records) {
-      auto* u = response->add_uploads();
-      u->set_batch_id(r.batch_id);
-      u->set_org_id(r.org_id);
-      u->set_state(std::string(StateName(r.state)));
-      u->set_upload_result_code(r.upload_result_code);
-      u->set_download_result_code(r.download_result_code);
-      u->set_download_attempts(r.download_attempts);
-      u->set_updated_at(r.updated_at);
+      if (!MatchesStates(*request, r.state)) continue;
+      Fill(r, response->add_uploads());
     }
     return grpc::Status::OK;
   }
 
+  grpc::Status RetryUpload(grpc::ServerContext*, const v1::RetryUploadRequest* request,
+                           v1::RetryUploadResponse* response) override {
+    auto record = uploader_.Retry(request->org_id(), request->batch_id());
+    if (!record.ok()) return rpc::ToGrpcStatus(record.status());
+    Fill(*record, response->mutable_upload());
+    return grpc::Status::OK;
+  }
+
+  grpc::Status CancelUpload(grpc::ServerContext*, const v1::CancelUploadRequest* request,
+                            v1::CancelUploadResponse* response) override {
+    auto record = uploader_.Cancel(request->org_id(), request->batch_id());
+    if (!record.ok()) return rpc::ToGrpcStatus(record.status());
+    Fill(*record, response->mutable_upload());
+    return grpc::Status::OK;
+  }
+
  private:
+  static bool MatchesStates(const v1::ListUploadsRequest& request, State state) {
+    if (request.states().empty()) return true;
+    for (const auto& s : request.states()) {
+      if (s == StateName(state)) return true;
+    }
+    return false;
+  }
+
+  void Fill(const UploadRecord& r, v1::UploadState* u) const {
+    u->set_batch_id(r.batch_id);
+    u->set_org_id(r.org_id);
+    u->set_state(std::string(StateName(r.state)));
+    u->set_upload_result_code(r.upload_result_code);
+    u->set_download_result_code(r.download_result_code);
+    u->set_download_attempts(r.download_attempts);
+    u->set_updated_at(r.updated_at);
+    u->set_upload_attempts(r.upload_attempts);
+    u->set_retries(r.retries);
+    if (!IsTerminal(r.state) && r.next_attempt_ms > 0) {
+      u->set_next_attempt_at(common::FormatRfc3339(
+          common::TimePoint(std::chrono::milliseconds(r.next_attempt_ms))));
+    }
+    u->set_last_error(r.last_error);
+    u->set_created_at(r.created_at);
+    u->set_stuck(uploader_.IsStuckNow(r));
+    u->set_circuit_state(std::string(BreakerStateName(uploader_.BreakerState(r.org_id))));
+  }
+
   Uploader& uploader_;
 };
 
@@ -178,6 +216,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(UploaderConfig config,
 
   UploaderOptions uo;
   uo.backoff = c.backoff;
+  uo.breaker = c.breaker;
+  uo.stuck_after = c.stuck_after;
   uo.docstore_root = c.docstore_root;
   for (const auto& [org_id, org] : c.orgs) uo.user_ids[org_id] = org.user_id;
   impl->uploader = std::make_unique<Uploader>(std::move(uo), *impl->redis, *impl->producer,

@@ -72,6 +72,24 @@ absl::StatusOr<UploaderConfig> ReadUploaderConfig(common::ConfigReader& reader,
   c.backoff.poll_interval = std::chrono::seconds(poll);
   c.backoff.max_interval = std::chrono::seconds(poll_max);
   c.backoff.retry_interval = std::chrono::seconds(retry);
+  auto retry_max = reader.Int("uploader.retry_max_interval_seconds", 300, 1, 7 * day);
+  if (retry_max < retry) {
+    reader.AddError("uploader.retry_max_interval_seconds",
+                    "must be >= uploader.retry_interval_seconds");
+  }
+  c.backoff.retry_max_interval = std::chrono::seconds(retry_max);
+  c.backoff.max_upload_attempts =
+      static_cast<int>(reader.Int("uploader.max_upload_attempts", 10, 0, 1000));
+  c.backoff.jitter = reader.Double("uploader.retry_jitter", 0.2);
+  if (c.backoff.jitter < 0.0 || c.backoff.jitter > 1.0) {
+    reader.AddError("uploader.retry_jitter", "must be between 0 and 1");
+  }
+  c.breaker.failure_threshold =
+      static_cast<int>(reader.Int("uploader.breaker_failures", 5, 1, 1000));
+  c.breaker.cool_down =
+      std::chrono::seconds(reader.Int("uploader.breaker_cooldown_seconds", 300, 1, day));
+  c.stuck_after =
+      std::chrono::seconds(reader.Int("uploader.stuck_after_seconds", 2 * day, 0, 30 * day));
 
   c.docstore_root = reader.String("docstore.root", "");
   if (c.docstore_root.empty()) reader.AddError("docstore.root", "required");

@@ -10,6 +10,7 @@
 #include "sevisflow/common/config.h"
 #include "sevisflow/common/logging.h"
 #include "sevisflow/common/service_config.h"
+#include "resilience.h"
 #include "state.h"
 
 namespace sevisflow::uploader {
@@ -45,6 +46,10 @@ struct UploaderConfig {
   int cert_warning_days = 30;
   std::chrono::hours cert_check_interval{24};
   BackoffPolicy backoff;
+  BreakerPolicy breaker;  // per org: uploader.breaker_failures / breaker_cooldown_seconds
+  // A batch without its result this long after ingest is "stuck" (uploader.
+  // stuck_after_seconds; 0 disables).
+  std::chrono::milliseconds stuck_after{std::chrono::hours(48)};
   std::string docstore_root;
   std::map<std::string, OrgCredentials> orgs;  // by org id
 };

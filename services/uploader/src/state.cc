@@ -11,6 +11,8 @@ namespace {
 constexpr char kSuccess[] = "S0000";
 constexpr char kNotProcessed[] = "S0030";
 constexpr char kNeverSubmitted[] = "S0031";
+constexpr char kGeneralFailure[] = "S0001";
+constexpr char kInvalidUser[] = "S0003";
 
 std::string Rfc3339(int64_t ms) {
   return common::FormatRfc3339(common::TimePoint(std::chrono::milliseconds(ms)));
@@ -60,20 +62,23 @@ std::string_view StateName(State state) {
     case State::kUploaded: return "UPLOADED";
     case State::kDownloaded: return "DOWNLOADED";
     case State::kRejected: return "REJECTED";
+    case State::kFailed: return "FAILED";
+    case State::kCancelled: return "CANCELLED";
   }
   return "UNKNOWN";
 }
 
 std::optional<State> ParseState(std::string_view name) {
   for (State s : {State::kPending, State::kUploading, State::kUploaded, State::kDownloaded,
-                  State::kRejected}) {
+                  State::kRejected, State::kFailed, State::kCancelled}) {
     if (StateName(s) == name) return s;
   }
   return std::nullopt;
 }
 
 bool IsTerminal(State state) {
-  return state == State::kDownloaded || state == State::kRejected;
+  return state == State::kDownloaded || state == State::kRejected || state == State::kFailed ||
+         state == State::kCancelled;
 }
 
 std::string UploadKey(std::string_view org_id, std::string_view batch_id) {
@@ -111,6 +116,7 @@ std::map<std::string, std::string> ToFields(const UploadRecord& r) {
       {"zip_sha256", r.zip_sha256},
       {"created_at", r.created_at},
       {"updated_at", r.updated_at},
+      {"created_ms", std::to_string(r.created_ms)},
   };
 }
 
@@ -141,6 +147,7 @@ absl::StatusOr<UploadRecord> FromFields(const std::map<std::string, std::string>
   if (auto s = ParseInt(fields, "retries", v); !s.ok()) return s;
   r.retries = static_cast<int>(v);
   if (auto s = ParseInt(fields, "next_attempt_ms", r.next_attempt_ms); !s.ok()) return s;
+  if (auto s = ParseInt(fields, "created_ms", r.created_ms); !s.ok()) return s;
   return r;
 }
 
@@ -150,6 +157,24 @@ std::chrono::milliseconds ExponentialDelay(std::chrono::milliseconds base,
   auto delay = base;
   for (int i = 1; i < attempt && delay < max; ++i) delay *= 2;
   return std::min(delay, max);
+}
+
+std::chrono::milliseconds Jittered(std::chrono::milliseconds delay, double jitter,
+                                   double random_unit) {
+  jitter = std::clamp(jitter, 0.0, 1.0);
+  random_unit = std::clamp(random_unit, 0.0, 1.0);
+  const double factor = 1.0 - jitter * (1.0 - random_unit);
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(static_cast<double>(delay.count()) * factor));
+}
+
+UploadCodeClass ClassifyUploadCode(std::string_view code) {
+  if (code == kSuccess) return UploadCodeClass::kAccepted;
+  // S0001 "General upload/download failure" and S0003 "Invalid user ID" say nothing about the
+  // document and may be transient (INTERFACE.md §4): try again, bounded by max attempts.
+  if (code == kGeneralFailure || code == kInvalidUser) return UploadCodeClass::kRetryable;
+  // S0002 (organisation) needs a config fix; S0010-S0013 need a new batch id.
+  return UploadCodeClass::kTerminal;
 }
 
 Action NextAction(const UploadRecord& record, int64_t now_ms) {
@@ -173,6 +198,7 @@ std::string_view DecisionName(Decision::Kind kind) {
     case Decision::Kind::kNotYet: return "not_yet";
     case Decision::Kind::kResultReady: return "result_ready";
     case Decision::Kind::kUploadNow: return "upload_now";
+    case Decision::Kind::kUploadFailed: return "upload_failed";
   }
   return "unknown";
 }
@@ -188,7 +214,12 @@ Decision InterpretUploadReply(const Reply& reply) {
     return {Decision::Kind::kRetry, "", "upload reply has no Upload result"};
   }
   const std::string& code = reply.log->upload->result_code;
-  if (code == kSuccess) return {Decision::Kind::kUploaded, code, ""};
+  switch (ClassifyUploadCode(code)) {
+    case UploadCodeClass::kAccepted: return {Decision::Kind::kUploaded, code, ""};
+    case UploadCodeClass::kRetryable:
+      return {Decision::Kind::kUploadFailed, code, "upload failed with " + code + ", retrying"};
+    case UploadCodeClass::kTerminal: break;
+  }
   // Any other upload code is final for this batch id (S0010 above all: never re-send a
   // duplicate). A corrected document goes out under a new batch id.
   return {Decision::Kind::kRejected, code, "upload rejected with " + code};
@@ -220,8 +251,18 @@ Decision InterpretDownloadReply(State state, const Reply& reply) {
 }
 
 UploadRecord Apply(UploadRecord r, const Decision& d, int64_t now_ms,
-                   const BackoffPolicy& policy) {
+                   const BackoffPolicy& policy, double random_unit) {
   r.updated_at = Rfc3339(now_ms);
+  auto retry_delay = [&](int attempt) {
+    return Jittered(ExponentialDelay(policy.retry_interval, policy.retry_max_interval, attempt),
+                    policy.jitter, random_unit)
+        .count();
+  };
+  // A batch SEVIS has not accepted gives up after max_upload_attempts failures in a row.
+  auto exhausted = [&] {
+    return policy.max_upload_attempts > 0 && r.retries >= policy.max_upload_attempts &&
+           (r.state == State::kPending || r.state == State::kUploading);
+  };
   switch (d.kind) {
     case Decision::Kind::kUploaded:
       r.state = State::kUploaded;
@@ -240,8 +281,23 @@ UploadRecord Apply(UploadRecord r, const Decision& d, int64_t now_ms,
       ++r.retries;
       if (!d.code.empty() && r.state != State::kPending) r.download_result_code = d.code;
       r.last_error = d.reason;
-      r.next_attempt_ms =
-          now_ms + ExponentialDelay(policy.retry_interval, policy.max_interval, r.retries).count();
+      r.next_attempt_ms = now_ms + retry_delay(r.retries);
+      if (exhausted()) {
+        r.state = State::kFailed;
+        r.next_attempt_ms = 0;
+      }
+      break;
+    case Decision::Kind::kUploadFailed:
+      // SEVIS answered but did not take the batch; it stays UPLOADING so that the next step
+      // polls first and only S0031 allows another POST (never a blind re-send).
+      ++r.retries;
+      r.upload_result_code = d.code;
+      r.last_error = d.reason;
+      r.next_attempt_ms = now_ms + retry_delay(r.retries);
+      if (exhausted()) {
+        r.state = State::kFailed;
+        r.next_attempt_ms = 0;
+      }
       break;
     case Decision::Kind::kNotYet:
       // SEVIS holds the batch, so an UPLOADING one whose reply was lost did get through.

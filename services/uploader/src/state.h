@@ -8,6 +8,9 @@
 //                                          |
 //                 no reply / 5xx / crash: stays UPLOADING; the next attempt POLLS the download
 //                 endpoint first and only S0031 ("never submitted") allows another POST.
+//   S0001/S0003 upload replies: as "no reply" (the code kept in upload_result_code).
+//   PENDING/UPLOADING after max_upload_attempts failures in a row: FAILED. An operator may
+//   cancel a never-posted PENDING batch (CANCELLED) or retry a FAILED one (resilience.h).
 
 #include <chrono>
 #include <cstdint>
@@ -22,11 +25,13 @@
 
 namespace sevisflow::uploader {
 
-enum class State { kPending, kUploading, kUploaded, kDownloaded, kRejected };
+// FAILED: upload attempts exhausted without a SEVIS verdict (an operator may retry it; it then
+// polls before any POST). CANCELLED: stopped by an operator before any POST.
+enum class State { kPending, kUploading, kUploaded, kDownloaded, kRejected, kFailed, kCancelled };
 
 std::string_view StateName(State state);
 std::optional<State> ParseState(std::string_view name);
-// DOWNLOADED and REJECTED: nothing more is done with the batch.
+// DOWNLOADED, REJECTED, FAILED, CANCELLED: the worker does nothing more with the batch.
 bool IsTerminal(State state);
 
 // Redis keys (docs/architecture.md, "Redis keys").
@@ -54,6 +59,7 @@ struct UploadRecord {
   std::string zip_sha256;
   std::string created_at;        // RFC 3339
   std::string updated_at;        // RFC 3339
+  int64_t created_ms = 0;        // Unix ms of ingest (stuck-batch age); 0 in older records
 
   bool operator==(const UploadRecord&) const = default;
 };
@@ -65,8 +71,22 @@ absl::StatusOr<UploadRecord> FromFields(const std::map<std::string, std::string>
 struct BackoffPolicy {
   std::chrono::milliseconds poll_interval{std::chrono::seconds(60)};   // first download poll
   std::chrono::milliseconds retry_interval{std::chrono::seconds(1)};   // first transport retry
-  std::chrono::milliseconds max_interval{std::chrono::seconds(3600)};  // cap of both
+  std::chrono::milliseconds max_interval{std::chrono::seconds(3600)};  // cap of polls
+  std::chrono::milliseconds retry_max_interval{std::chrono::seconds(300)};  // cap of retries
+  // Consecutive failed upload attempts (no SEVIS verdict, or S0001) before a batch that SEVIS
+  // has not accepted becomes FAILED; 0 = never.
+  int max_upload_attempts = 10;
+  // Fraction of each retry delay taken away at random (0: none, 0.5: delay in [d/2, d]).
+  double jitter = 0.2;
 };
+
+// `delay` less up to `jitter` of it, by `random_unit` in [0, 1] (1: the full delay).
+std::chrono::milliseconds Jittered(std::chrono::milliseconds delay, double jitter,
+                                   double random_unit);
+
+// How an upload reply code is handled (docs/rule-decisions: decisions-upload.md).
+enum class UploadCodeClass { kAccepted, kRetryable, kTerminal };
+UploadCodeClass ClassifyUploadCode(std::string_view code);
 
 // base * 2^(attempt-1), capped at max (attempt >= 1; smaller values count as 1).
 std::chrono::milliseconds ExponentialDelay(std::chrono::milliseconds base,
@@ -97,6 +117,8 @@ struct Decision {
     kNotYet,       // download S0030: not processed yet, poll later with backoff
     kResultReady,  // download returned the zip: store it, publish, DOWNLOADED
     kUploadNow,    // download S0031 for an UPLOADING batch: it never reached SEVIS, POST now
+    kUploadFailed, // upload reply with a "try again" code (S0001/S0003): stay UPLOADING, back off,
+                   // poll first (S0031 then allows the next POST)
   };
   Kind kind = Kind::kRetry;
   std::string code;    // the SEVIS result code behind the decision, if any
@@ -109,8 +131,10 @@ Decision InterpretDownloadReply(State state, const Reply& reply);
 
 // The record after `decision` was carried out at now_ms (kResultReady: after the zip is stored
 // and sevis.results acknowledged). kUploadNow leaves it due at once for the next POST.
+// Retry delays are Jittered by `random_unit`. A retry of a batch SEVIS has not accepted
+// (PENDING/UPLOADING) after policy.max_upload_attempts consecutive failures gives FAILED.
 UploadRecord Apply(UploadRecord record, const Decision& decision, int64_t now_ms,
-                   const BackoffPolicy& policy);
+                   const BackoffPolicy& policy, double random_unit = 1.0);
 
 // The record just before a POST: UPLOADING, one more upload attempt.
 UploadRecord BeginUpload(UploadRecord record, int64_t now_ms);

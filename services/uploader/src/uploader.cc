@@ -87,6 +87,74 @@ void Uploader::RefreshActiveGauge(size_t active) {
   active_gauge_.Set(static_cast<double>(active));
 }
 
+bool Uploader::IsStuckNow(const UploadRecord& record) const {
+  return IsStuck(record, NowMs(), options_.stuck_after);
+}
+
+double Uploader::RandomUnit() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }
+
+CircuitBreaker& Uploader::Breaker(const std::string& org_id) {
+  return breakers_.try_emplace(org_id, options_.breaker).first->second;
+}
+
+CircuitBreaker::State Uploader::BreakerState(const std::string& org_id) const {
+  std::lock_guard lock(breakers_mu_);
+  auto it = breakers_.find(org_id);
+  return it == breakers_.end() ? CircuitBreaker::State::kClosed : it->second.state();
+}
+
+absl::StatusOr<bool> Uploader::PassBreaker(UploadRecord& record) {
+  const int64_t now = NowMs();
+  std::unique_lock lock(breakers_mu_);
+  CircuitBreaker& breaker = Breaker(record.org_id);
+  const auto before = breaker.state();
+  const bool allowed = breaker.Allow(now);
+  const int64_t open_until = breaker.open_until_ms();
+  metrics_
+      .GetGauge("sevisflow_uploader_circuit_state",
+                "Per-org SEVIS circuit breaker: 0 closed, 1 open, 2 half-open",
+                {{"org", record.org_id}})
+      .Set(static_cast<double>(breaker.state()));
+  if (allowed) {
+    if (before != breaker.state()) {
+      Log()->info("org {}: circuit breaker half-open, batch {} is the trial request",
+                  record.org_id, record.batch_id);
+    }
+    return true;
+  }
+  lock.unlock();
+  const int64_t expected = record.version;
+  UploadRecord next = record;
+  next.next_attempt_ms = std::max(open_until, now + options_.backoff.retry_interval.count());
+  auto saved = Save(next, expected);
+  if (!saved.ok()) return saved.status();
+  return false;
+}
+
+void Uploader::ReportToBreaker(const std::string& org_id, const Reply& reply) {
+  std::lock_guard lock(breakers_mu_);
+  CircuitBreaker& breaker = Breaker(org_id);
+  const auto before = breaker.state();
+  if (!reply.transport.ok() || reply.http_status >= 500) {
+    breaker.OnFailure(NowMs());
+  } else {
+    breaker.OnSuccess();
+  }
+  metrics_
+      .GetGauge("sevisflow_uploader_circuit_state",
+                "Per-org SEVIS circuit breaker: 0 closed, 1 open, 2 half-open", {{"org", org_id}})
+      .Set(static_cast<double>(breaker.state()));
+  if (before != breaker.state()) {
+    if (breaker.state() == CircuitBreaker::State::kOpen) {
+      Log()->error("org {}: circuit breaker open after {} consecutive SEVIS failures; no "
+                   "requests for {} ms",
+                   org_id, breaker.consecutive_failures(), options_.breaker.cool_down.count());
+    } else {
+      Log()->info("org {}: circuit breaker {}", org_id, BreakerStateName(breaker.state()));
+    }
+  }
+}
+
 absl::Status Uploader::DeadLetter(const kafka::Message& message, std::string_view reason) {
   Log()->warn("batch record {} dead-lettered: {}", kafka::SourceOf(message), reason);
   metrics_
@@ -143,6 +211,7 @@ absl::Status Uploader::Ingest(const kafka::Message& message) {
   record.state = State::kPending;
   record.version = 1;
   record.next_attempt_ms = NowMs();
+  record.created_ms = record.next_attempt_ms;
   record.created_at = common::FormatRfc3339(clock_.Now());
   record.updated_at = record.created_at;
   std::vector<std::string> args = {ActiveMember(doc.org_id(), doc.batch_id())};
@@ -249,6 +318,8 @@ absl::Status Uploader::DoUpload(UploadRecord record) {
     Log()->error("batch {}: {}", record.batch_id, std::string(doc.status().message()));
     return Save(next, expected).status();
   }
+  auto passed = PassBreaker(record);
+  if (!passed.ok() || !*passed) return passed.status();
   // UPLOADING is durable before the POST: a crash from here on never re-posts blindly.
   UploadRecord uploading = BeginUpload(record, NowMs());
   auto claimed = Save(uploading, expected);
@@ -259,17 +330,34 @@ absl::Status Uploader::DoUpload(UploadRecord record) {
               uploading.upload_attempts);
   Reply reply = ToReply(gateway_.Upload(record.org_id, record.batch_id, record.user_id,
                                         doc->xml()));
+  ReportToBreaker(record.org_id, reply);
   Decision decision = InterpretUploadReply(reply);
-  UploadRecord next = Apply(uploading, decision, NowMs(), options_.backoff);
+  UploadRecord next = Apply(uploading, decision, NowMs(), options_.backoff, RandomUnit());
   metrics_
       .GetCounter("sevisflow_uploader_uploads_total", "Upload POSTs by SEVIS result code",
                   {{"code", decision.code.empty() ? "none" : decision.code}})
       .Inc();
-  if (decision.kind == Decision::Kind::kRejected) {
+  if (decision.kind == Decision::Kind::kRejected && decision.code == "S0010") {
+    // SEVIS already holds a batch with this id: never re-sent. Either another system used the
+    // id or our state was lost; an operator must find out which (results come for the other).
+    metrics_
+        .GetCounter("sevisflow_uploader_duplicate_batch_ids_total",
+                    "Uploads refused by SEVIS with S0010 (batch id already used)",
+                    {{"org", record.org_id}})
+        .Inc();
+    Log()->error("batch {} of {} refused with S0010 (batch id already used): terminal, never "
+                 "re-sent; check which document SEVIS holds under this id",
+                 record.batch_id, record.org_id);
+  } else if (decision.kind == Decision::Kind::kRejected) {
     Log()->error("batch {} of {} rejected by SEVIS with {} (terminal; resend under a new "
                  "batch id)",
                  record.batch_id, record.org_id, decision.code);
-  } else if (decision.kind == Decision::Kind::kRetry) {
+  } else if (next.state == State::kFailed) {
+    Log()->error("batch {} of {}: upload failed ({}) {} times in a row: FAILED (an operator "
+                 "may retry it)",
+                 record.batch_id, record.org_id, decision.reason, next.retries);
+  } else if (decision.kind == Decision::Kind::kRetry ||
+             decision.kind == Decision::Kind::kUploadFailed) {
     Log()->warn("batch {} of {}: upload failed ({}), next step in {} ms", record.batch_id,
                 record.org_id, decision.reason, next.next_attempt_ms - NowMs());
   } else {
@@ -313,8 +401,11 @@ absl::Status Uploader::DoPoll(UploadRecord record) {
                               NowMs(), options_.backoff);
     return Save(next, expected).status();
   }
+  auto passed = PassBreaker(record);
+  if (!passed.ok() || !*passed) return passed.status();
   auto response = gateway_.Download(record.org_id, record.batch_id, record.user_id);
   Reply reply = ToReply(response);
+  ReportToBreaker(record.org_id, reply);
   Decision decision = InterpretDownloadReply(record.state, reply);
   record = CountDownloadAttempt(std::move(record));
   metrics_
@@ -348,7 +439,12 @@ absl::Status Uploader::DoPoll(UploadRecord record) {
     Log()->warn("batch {} of {}: download poll failed ({})", record.batch_id, record.org_id,
                 decision.reason);
   }
-  UploadRecord next = Apply(record, decision, NowMs(), options_.backoff);
+  UploadRecord next = Apply(record, decision, NowMs(), options_.backoff, RandomUnit());
+  if (next.state == State::kFailed) {
+    Log()->error("batch {} of {}: no verdict from SEVIS after {} attempts in a row: FAILED (an "
+                 "operator may retry it)",
+                 record.batch_id, record.org_id, next.retries);
+  }
   return Save(next, expected).status();
 }
 
@@ -357,20 +453,89 @@ absl::StatusOr<std::chrono::milliseconds> Uploader::RunOnce(std::chrono::millise
   if (!members.ok()) return members.status();
   RefreshActiveGauge(members->elements.size());
   int64_t earliest = NowMs() + max_wait.count();
+  std::vector<UploadRecord> still_active;
   for (const auto& m : members->elements) {
     auto ids = ParseActiveMember(m.str);
     if (!ids) continue;
     // A failed step (Redis or disk trouble) is retried on the next pass; the others go on.
-    if (auto s = Step(ids->first, ids->second); !s.ok()) {
-      Log()->warn("batch {} of {}: step failed: {}", ids->second, ids->first, std::string(s.message()));
-      continue;
+    // (It still counts for the stuck gauge, so that the gauge does not flicker.)
+    const absl::Status stepped = Step(ids->first, ids->second);
+    if (!stepped.ok()) {
+      Log()->warn("batch {} of {}: step failed: {}", ids->second, ids->first,
+                  std::string(stepped.message()));
     }
     auto after = Load(ids->first, ids->second);
     if (after.ok() && after->has_value() && !IsTerminal((*after)->state)) {
-      earliest = std::min(earliest, (*after)->next_attempt_ms);
+      if (stepped.ok()) earliest = std::min(earliest, (*after)->next_attempt_ms);
+      still_active.push_back(**after);
     }
   }
+  RefreshStuck(still_active);
   return std::chrono::milliseconds(std::max<int64_t>(0, earliest - NowMs()));
+}
+
+void Uploader::RefreshStuck(const std::vector<UploadRecord>& active) {
+  const int64_t now = NowMs();
+  std::map<std::string, int> per_org;
+  std::set<std::string> stuck_now;
+  for (const auto& r : active) {
+    if (!IsStuck(r, now, options_.stuck_after)) continue;
+    ++per_org[r.org_id];
+    const std::string member = ActiveMember(r.org_id, r.batch_id);
+    stuck_now.insert(member);
+    if (!stuck_batches_.count(member)) {
+      Log()->error("batch {} of {} is stuck: no result {} s after ingest (state {}, {} upload "
+                   "and {} download attempts, last: {})",
+                   r.batch_id, r.org_id, (now - r.created_ms) / 1000, StateName(r.state),
+                   r.upload_attempts, r.download_attempts,
+                   r.last_error.empty() ? r.download_result_code : r.last_error);
+    }
+  }
+  for (const auto& member : stuck_batches_) {
+    if (!stuck_now.count(member)) Log()->info("batch {} is no longer stuck", member);
+  }
+  stuck_batches_ = std::move(stuck_now);
+  for (const auto& [org, n] : per_org) stuck_orgs_.insert(org);
+  for (const auto& org : stuck_orgs_) {
+    auto it = per_org.find(org);
+    metrics_
+        .GetGauge("sevisflow_uploader_stuck_batches",
+                  "Active batches without a SEVIS result after uploader.stuck_after_seconds",
+                  {{"org", org}})
+        .Set(it == per_org.end() ? 0.0 : static_cast<double>(it->second));
+  }
+}
+
+absl::StatusOr<UploadRecord> Uploader::OperatorAction(
+    const std::string& org_id, const std::string& batch_id,
+    absl::StatusOr<UploadRecord> (*plan)(UploadRecord, int64_t), std::string_view what) {
+  if (!ValidId(org_id) || !ValidId(batch_id)) {
+    return absl::InvalidArgumentError("org_id and batch_id are required");
+  }
+  auto loaded = Load(org_id, batch_id);
+  if (!loaded.ok()) return loaded.status();
+  if (!loaded->has_value()) {
+    return absl::NotFoundError("no batch " + batch_id + " of org " + org_id);
+  }
+  const int64_t expected = (*loaded)->version;
+  auto next = plan(std::move(**loaded), NowMs());
+  if (!next.ok()) return next.status();
+  auto saved = Save(*next, expected);
+  if (!saved.ok()) return saved.status();
+  if (!*saved) return absl::AbortedError("batch " + batch_id + " changed meanwhile; try again");
+  Log()->warn("batch {} of {}: {} by operator, now {}", batch_id, org_id, what,
+              StateName(next->state));
+  return *next;
+}
+
+absl::StatusOr<UploadRecord> Uploader::Retry(const std::string& org_id,
+                                             const std::string& batch_id) {
+  return OperatorAction(org_id, batch_id, &PlanRetry, "retried");
+}
+
+absl::StatusOr<UploadRecord> Uploader::Cancel(const std::string& org_id,
+                                              const std::string& batch_id) {
+  return OperatorAction(org_id, batch_id, &PlanCancel, "cancelled");
 }
 
 absl::StatusOr<std::vector<UploadRecord>> Uploader::List(const std::string& org_id) {

@@ -10,7 +10,10 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <random>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +25,7 @@
 #include "sevisflow/http/client.h"
 #include "sevisflow/kafka/message.h"
 #include "sevisflow/v1/batch.pb.h"
+#include "resilience.h"
 #include "state.h"
 
 namespace sevisflow::kafka {
@@ -55,6 +59,8 @@ class SevisGateway {
 
 struct UploaderOptions {
   BackoffPolicy backoff;
+  BreakerPolicy breaker;                    // one breaker per org
+  std::chrono::milliseconds stuck_after{0};  // 0: no stuck-batch check
   std::string docstore_root;
   // Configured SEVIS user id per org (orgs.<org>.user_id); absent: the document's user_id.
   std::map<std::string, std::string> user_ids;
@@ -82,6 +88,17 @@ class Uploader {
   // Upload records, all or one organisation's (SCAN of sf:upload:*).
   absl::StatusOr<std::vector<UploadRecord>> List(const std::string& org_id);
 
+  // Operator actions (UploadService; resilience.h PlanRetry / PlanCancel). NotFound for an
+  // unknown batch, FailedPrecondition when the state does not allow it, Aborted when the
+  // worker changed the record meanwhile (try again). The record as saved on success.
+  absl::StatusOr<UploadRecord> Retry(const std::string& org_id, const std::string& batch_id);
+  absl::StatusOr<UploadRecord> Cancel(const std::string& org_id, const std::string& batch_id);
+
+  // The org's breaker state (CLOSED when the org never failed). Thread-safe.
+  CircuitBreaker::State BreakerState(const std::string& org_id) const;
+  // True when `record` has waited longer than options.stuck_after for its result.
+  bool IsStuckNow(const UploadRecord& record) const;
+
  private:
   absl::StatusOr<std::optional<UploadRecord>> Load(const std::string& org_id,
                                                    const std::string& batch_id);
@@ -98,6 +115,18 @@ class Uploader {
   absl::Status DeadLetter(const kafka::Message& message, std::string_view reason);
   int64_t NowMs() const;
   void RefreshActiveGauge(size_t active);
+  double RandomUnit();
+  CircuitBreaker& Breaker(const std::string& org_id);
+  // False when the org's breaker holds requests back; the record is then pushed to when the
+  // breaker allows a trial (nothing is counted against the batch).
+  absl::StatusOr<bool> PassBreaker(UploadRecord& record);
+  // Reports an allowed exchange's outcome to the org's breaker (transport error / 5xx = fail).
+  void ReportToBreaker(const std::string& org_id, const Reply& reply);
+  // Stuck-batch gauge per org and one error log per batch when it becomes stuck.
+  void RefreshStuck(const std::vector<UploadRecord>& active);
+  absl::StatusOr<UploadRecord> OperatorAction(
+      const std::string& org_id, const std::string& batch_id,
+      absl::StatusOr<UploadRecord> (*plan)(UploadRecord, int64_t), std::string_view what);
 
   UploaderOptions options_;
   redis::Client& redis_;
@@ -107,6 +136,11 @@ class Uploader {
   const common::Clock& clock_;
   common::MetricsRegistry& metrics_;
   common::Gauge& active_gauge_;
+  std::mt19937_64 rng_{std::random_device{}()};
+  mutable std::mutex breakers_mu_;  // the worker steps, gRPC reads BreakerState
+  std::map<std::string, CircuitBreaker> breakers_;   // by org
+  std::set<std::string> stuck_batches_;              // active members reported stuck
+  std::set<std::string> stuck_orgs_;                 // orgs whose gauge was ever set
 };
 
 // One organisation's SEVIS batch URLs (its environment, INTERFACE.md §1, or the simulator).

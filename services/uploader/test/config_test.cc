@@ -139,5 +139,39 @@ TEST(Config, PollMaxBelowPollIsAnError) {
   EXPECT_FALSE(c.ok());
 }
 
+TEST(Config, ResilienceKeysAndDefaults) {
+  auto d = Read(std::string("uploader:\n  endpoint: alpha\n") + kOrg);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->backoff.retry_max_interval, std::chrono::seconds(300));
+  EXPECT_EQ(d->backoff.max_upload_attempts, 10);
+  EXPECT_DOUBLE_EQ(d->backoff.jitter, 0.2);
+  EXPECT_EQ(d->breaker.failure_threshold, 5);
+  EXPECT_EQ(d->breaker.cool_down, std::chrono::seconds(300));
+  EXPECT_EQ(d->stuck_after, std::chrono::hours(48));
+
+  auto c = Read(std::string("uploader:\n  endpoint: alpha\n  retry_max_interval_seconds: 30\n"
+                            "  max_upload_attempts: 4\n  retry_jitter: 0.5\n"
+                            "  breaker_failures: 2\n  breaker_cooldown_seconds: 90\n"
+                            "  stuck_after_seconds: 3600\n") +
+                kOrg);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->backoff.retry_max_interval, std::chrono::seconds(30));
+  EXPECT_EQ(c->backoff.max_upload_attempts, 4);
+  EXPECT_DOUBLE_EQ(c->backoff.jitter, 0.5);
+  EXPECT_EQ(c->breaker.failure_threshold, 2);
+  EXPECT_EQ(c->breaker.cool_down, std::chrono::seconds(90));
+  EXPECT_EQ(c->stuck_after, std::chrono::seconds(3600));
+}
+
+TEST(Config, BadResilienceValuesAreNamed) {
+  auto c = Read(std::string("uploader:\n  endpoint: alpha\n  retry_jitter: 1.5\n"
+                            "  breaker_failures: 0\n") +
+                kOrg);
+  ASSERT_FALSE(c.ok());
+  const std::string msg(c.status().message());
+  EXPECT_NE(msg.find("uploader.retry_jitter"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("uploader.breaker_failures"), std::string::npos) << msg;
+}
+
 }  // namespace
 }  // namespace sevisflow::uploader

@@ -61,11 +61,13 @@ UploadRecord Record(State state) {
 
 TEST(StateNames, RoundTrip) {
   for (State s : {State::kPending, State::kUploading, State::kUploaded, State::kDownloaded,
-                  State::kRejected}) {
+                  State::kRejected, State::kFailed, State::kCancelled}) {
     EXPECT_EQ(ParseState(StateName(s)), s);
   }
-  EXPECT_FALSE(ParseState("FAILED").has_value());
+  EXPECT_FALSE(ParseState("LOST").has_value());
   EXPECT_TRUE(IsTerminal(State::kRejected));
+  EXPECT_TRUE(IsTerminal(State::kFailed));
+  EXPECT_TRUE(IsTerminal(State::kCancelled));
   EXPECT_TRUE(IsTerminal(State::kDownloaded));
   EXPECT_FALSE(IsTerminal(State::kUploading));
 }
@@ -96,6 +98,7 @@ TEST(Fields, RoundTripEveryField) {
   r.zip_sha256 = "ab";
   r.created_at = "2026-01-01T00:00:00.000Z";
   r.updated_at = "2026-01-02T00:00:00.000Z";
+  r.created_ms = 1767225600000;
   auto back = FromFields(ToFields(r));
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(*back, r);
@@ -137,8 +140,9 @@ TEST(UploadReply, S0000IsUploaded) {
   EXPECT_EQ(d.code, "S0000");
 }
 
+// S0001 and S0003 are retried instead (resilience_test.cc, UploadCodes).
 TEST(UploadReply, OtherCodesAreTerminalRejects) {
-  for (const char* code : {"S0010", "S0013", "S0001", "S0002", "S0003", "S0011", "S0012"}) {
+  for (const char* code : {"S0010", "S0013", "S0002", "S0011", "S0012"}) {
     Decision d = InterpretUploadReply(HttpReply(200, LogWithUpload(code)));
     EXPECT_EQ(d.kind, Decision::Kind::kRejected) << code;
     EXPECT_EQ(d.code, code);
