@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
 
   CLI::App app{"sevis-sim: SEVIS Batch simulator (HTTPS + client certificates)"};
   std::string config_path, host, port_file, cert, key, client_ca, xsd_dir, data_dir, system,
-      log_level;
+      log_level, faults, process_at;
   int port = 0;
   int delay = 0;
   std::vector<std::string> org_flags;
@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
                  "0 = results at once; N = download answers S0030 for N seconds")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--system", system, "BatchDetail/@system value (default SEVISFLOW-SIM)");
+  app.add_option("--process-at", process_at,
+                 "HH:MM UTC: process batches at that time of day (production-like)");
+  app.add_option("--faults", faults, "JSON faults to serve from the start (see README)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn or error");
   CLI11_PARSE(app, argc, argv);
 
@@ -84,6 +87,15 @@ int main(int argc, char** argv) {
   if (app.count("--process-delay-seconds")) config.process_delay_seconds = delay;
   if (app.count("--system")) config.system_name = system;
   if (app.count("--log-level")) config.log_level = log_level;
+  if (app.count("--faults")) config.faults_json = faults;
+  if (app.count("--process-at")) {
+    auto minute = sim::ParseProcessAt(process_at);
+    if (!minute.ok()) {
+      std::cerr << "sevis-sim: " << minute.status().message() << "\n";
+      return 2;
+    }
+    config.process_at_minute_utc = *minute;
+  }
   for (const std::string& flag : org_flags) {
     auto org = sim::ParseOrgFlag(flag);
     if (!org.ok()) {

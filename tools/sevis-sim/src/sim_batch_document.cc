@@ -118,6 +118,9 @@ UpdateRecord ReadUpdate(const xc::DOMElement* e) {
     std::u16string_view n = NameOf(c);
     if (n != u"UserDefinedA" && n != u"UserDefinedB" && r.event.empty()) {
       r.event = ToUtf8(c->getNodeName());
+      if (const xc::DOMElement* d = c->getFirstElementChild()) {
+        r.event_detail = ToUtf8(d->getNodeName());
+      }
     }
     // Student and EV updates alike: Dependent/(UserDefinedA?, UserDefinedB?, Add).
     if (n == u"Dependent" && FirstChild(c, u"Add") != nullptr) {

@@ -53,6 +53,7 @@ struct UpdateRecord {
   std::string user_defined_a;
   std::string user_defined_b;
   std::string event;  // name of the event element, e.g. "Registration"
+  std::string event_detail;  // its first child element, e.g. "Terminate" under "Status"
   std::vector<NewDependent> new_dependents;  // Dependent/Add (one at most in valid documents)
 };
 

@@ -1,5 +1,7 @@
 #include "sim_config.h"
 
+#include "sim_faults.h"
+
 #include <string>
 #include <vector>
 
@@ -57,6 +59,15 @@ absl::StatusOr<SimConfig> ReadSimConfig(common::ConfigReader& reader,
   c.process_delay_seconds =
       static_cast<int>(reader.Int("process_delay_seconds", 0, 0, 7 * 24 * 3600));
   c.system_name = reader.String("system", c.system_name);
+  c.faults_json = reader.String("faults", "");
+  if (std::string at = reader.String("process_at", ""); !at.empty()) {
+    auto minute = ParseProcessAt(at);
+    if (minute.ok()) {
+      c.process_at_minute_utc = *minute;
+    } else {
+      reader.AddError("process_at", "HH:MM (UTC)");
+    }
+  }
   c.log_level = reader.Enum("log.level", c.log_level, {"trace", "debug", "info", "warn", "error"});
   c.log_json = reader.Bool("log.json", c.log_json);
   for (const std::string& org_id : reader.Keys("orgs")) {
@@ -72,6 +83,18 @@ absl::StatusOr<SimConfig> ReadSimConfig(common::ConfigReader& reader,
   return c;
 }
 
+absl::StatusOr<int> ParseProcessAt(std::string_view hhmm) {
+  auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
+  if (hhmm.size() != 5 || hhmm[2] != ':' || !digit(hhmm[0]) || !digit(hhmm[1]) ||
+      !digit(hhmm[3]) || !digit(hhmm[4])) {
+    return absl::InvalidArgumentError("process_at: expected HH:MM");
+  }
+  const int h = (hhmm[0] - '0') * 10 + (hhmm[1] - '0');
+  const int m = (hhmm[3] - '0') * 10 + (hhmm[4] - '0');
+  if (h > 23 || m > 59) return absl::InvalidArgumentError("process_at: expected HH:MM");
+  return h * 60 + m;
+}
+
 absl::Status ValidateSimConfig(const SimConfig& c) {
   std::vector<std::string> problems;
   if (c.cert_file.empty()) problems.push_back("server certificate (tls.cert / --cert) not set");
@@ -84,6 +107,13 @@ absl::Status ValidateSimConfig(const SimConfig& c) {
   if (c.orgs.empty()) problems.push_back("no organisation registered (orgs / --org)");
   if (c.system_name.size() > 30) problems.push_back("system: at most 30 characters");
   if (c.process_delay_seconds < 0) problems.push_back("process_delay_seconds: negative");
+  if (c.process_at_minute_utc >= 24 * 60) problems.push_back("process_at: out of range");
+  if (!c.faults_json.empty()) {
+    FaultInjector probe;
+    if (absl::Status s = probe.Apply(c.faults_json); !s.ok()) {
+      problems.push_back(std::string(s.message()));
+    }
+  }
   if (!problems.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("sevis-sim config: ",
                                                    absl::StrJoin(problems, "; ")));

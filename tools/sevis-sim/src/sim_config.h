@@ -33,6 +33,10 @@ struct SimConfig {
   std::string xsd_dir;          // holds 6.55/ and 6.27/
   std::string data_dir;         // persisted state (batch IDs, results, SEVIS IDs)
   int process_delay_seconds = 0;  // 0 = results at once (like Beta); >0 download says S0030
+  // Production-like nightly run: minutes after 00:00 UTC ("HH:MM" in config), -1 = off. A batch
+  // is then processed at the first such time at or after upload + process_delay_seconds.
+  int process_at_minute_utc = -1;
+  std::string faults_json;       // faults queued at start (sim_faults.h format), "" = none
   std::string system_name = "SEVISFLOW-SIM";  // BatchDetail/@system, at most 30 characters
   std::map<std::string, OrgRegistration> orgs;  // by org id
   std::string log_level = "info";
@@ -42,6 +46,9 @@ struct SimConfig {
 // Parses "ORG:USER[,USER...][:CN[,CN...]]", e.g. "ABC214F12345000:dso0000001,dso0000002".
 // Without the CN part the registered CN is the org id itself.
 absl::StatusOr<OrgRegistration> ParseOrgFlag(std::string_view flag);
+
+// "HH:MM" (24-hour, UTC) -> minutes after midnight.
+absl::StatusOr<int> ParseProcessAt(std::string_view hhmm);
 
 // Reads every sevis-sim key (see README.md) and calls Finish(), so unknown keys are errors.
 // xsd_dir defaults to default_xsd_dir (the build's SEVISFLOW_DEFAULT_XSD_DIR); the environment

@@ -111,6 +111,41 @@ sevisxml::TransactionLog LogFromJson(const json& j) {
 
 }  // namespace
 
+StatusRuling JudgeStatusEvent(DocumentKind kind, const std::string& status,
+                              const std::string& event, const std::string& detail) {
+  const bool live = status == "INITIAL" || status == "ACTIVE";
+  if (kind == DocumentKind::kStudent) {
+    // A cancelled record takes no update at all; a terminated or completed one only a reprint.
+    if (status == "CANCELED" || (!live && event != "Reprint")) {
+      return {std::string(kStudentNotInitialOrActive), ""};
+    }
+    if (event == "Registration") return {"", "ACTIVE"};
+    if (event == "Status" && detail == "Cancel") {
+      if (status != "INITIAL") return {std::string(kStudentMustBeInitial), ""};
+      return {"", "CANCELED"};
+    }
+    if (event == "Status" && (detail == "Complete" || detail == "Terminate")) {
+      if (status != "ACTIVE") return {std::string(kStudentMustBeActive), ""};
+      return {"", detail == "Complete" ? "COMPLETED" : "TERMINATED"};
+    }
+    return {"", status};
+  }
+  if (!live) return {std::string(kVisitorWrongStatus), ""};
+  if (event == "Validate") {
+    if (status != "INITIAL") return {std::string(kVisitorWrongStatus), ""};
+    return {"", "ACTIVE"};
+  }
+  if (event == "Status" && (detail == "Invalid" || detail == "NoShow")) {
+    if (status != "INITIAL") return {std::string(kVisitorWrongStatus), ""};
+    return {"", detail == "Invalid" ? "INVALID" : "NO SHOW"};
+  }
+  if (event == "Status" && detail == "Terminate") {
+    if (status != "ACTIVE") return {std::string(kVisitorWrongStatus), ""};
+    return {"", "TERMINATED"};
+  }
+  return {"", status};
+}
+
 std::string SevisDatabase::NextSevisId() {
   char buf[16];
   std::snprintf(buf, sizeof buf, "N%010llu",
@@ -126,7 +161,8 @@ void SevisDatabase::AddDependents(const std::vector<NewDependent>& dependents,
 }
 
 ProcessOutcome SevisDatabase::Process(const std::string& org_id, const BatchDocument& doc,
-                                      const std::string& process_time) {
+                                      const std::string& process_time,
+                                      const std::set<std::string>* registered_users) {
   OrgState& org = orgs_[org_id];
   const bool student = doc.kind == DocumentKind::kStudent;
   ProcessOutcome out;
@@ -135,6 +171,9 @@ ProcessOutcome SevisDatabase::Process(const std::string& org_id, const BatchDocu
   for (const auto& [id, p] : org.people) {
     if (p.kind == doc.kind) known.insert(KeyOf(p.last_name, p.first_name, p.birth_date));
   }
+  auto unknown_user = [&](const std::string& user_id) {
+    return registered_users != nullptr && !registered_users->contains(user_id);
+  };
   auto base = [&](const std::string& request_id, const std::string& user_id,
                   const std::string& uda, const std::string& udb) {
     sevisxml::LogRecord r;
@@ -152,6 +191,8 @@ ProcessOutcome SevisDatabase::Process(const std::string& org_id, const BatchDocu
     PersonKey key = KeyOf(c.last_name, c.first_name, c.birth_date);
     if (!request_ids.insert(c.request_id).second) {
       r = Failed(std::move(r), kDuplicateRequest);
+    } else if (unknown_user(c.user_id)) {
+      r = Failed(std::move(r), student ? kStudentUserInvalid : kVisitorUserInvalid);
     } else if (known.contains(key)) {
       // Also covers a second create of one person inside this same document (S1004 text).
       r = Failed(std::move(r), student ? kStudentExists : kVisitorExists);
@@ -174,9 +215,16 @@ ProcessOutcome SevisDatabase::Process(const std::string& org_id, const BatchDocu
     auto it = org.people.find(u.sevis_id);
     if (!request_ids.insert(u.request_id).second) {
       r = Failed(std::move(r), kDuplicateRequest);
+    } else if (unknown_user(u.user_id)) {
+      r = Failed(std::move(r), student ? kStudentUserInvalid : kVisitorUserInvalid);
     } else if (it == org.people.end() || it->second.kind != doc.kind) {
       r = Failed(std::move(r), student ? kStudentNotFound : kVisitorNotFound);
+    } else if (StatusRuling ruling =
+                   JudgeStatusEvent(doc.kind, it->second.status, u.event, u.event_detail);
+               !ruling.error_code.empty()) {
+      r = Failed(std::move(r), ruling.error_code);
     } else {
+      it->second.status = ruling.new_status;
       AddDependents(u.new_dependents, &r);
     }
     (r.success ? out.success_count : out.failure_count)++;

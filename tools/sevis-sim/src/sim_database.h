@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -43,17 +44,31 @@ struct ProcessOutcome {
   int failure_count = 0;
 };
 
+// What SEVIS makes of an update event given the record's status (see README "Business
+// rules"): error_code set = refused; otherwise the record's status afterwards.
+struct StatusRuling {
+  std::string error_code;
+  std::string new_status;
+};
+StatusRuling JudgeStatusEvent(DocumentKind kind, const std::string& status,
+                              const std::string& event, const std::string& detail);
+
 class SevisDatabase {
  public:
   // Applies the document's records for org_id and returns their results. Rules, in order per
   // record: a requestID already seen in this batch -> S1071; a create for a person the org
   // already holds, or created earlier in this batch (same LastName + FirstName + BirthDate,
   // ignoring ASCII case) -> S1004 (S2141 for exchange visitors); an update for a SEVIS ID the
-  // org does not hold -> S1003 (S2001); otherwise success, and a create gets the next SEVIS ID.
+  // org does not hold -> S1003 (S2001); an event the record's status forbids ->
+  // JudgeStatusEvent's code; otherwise success (an accepted status event moves the record's
+  // status), and a create gets the next SEVIS ID.
   // Every new dependent of a successful record (CreateDependent, Dependent/Add) gets a log
   // Dependent with the next SEVIS ID and its UserDefinedA/B echoed.
+  // registered_users: the org's SEVIS user IDs; when given, a record whose userID is not one of
+  // them fails with S1001 (S2154), checked right after the duplicate requestID.
   ProcessOutcome Process(const std::string& org_id, const BatchDocument& doc,
-                         const std::string& process_time);
+                         const std::string& process_time,
+                         const std::set<std::string>* registered_users = nullptr);
 
   bool HasBatch(std::string_view org_id, std::string_view batch_id) const;
   const StoredBatch* FindBatch(std::string_view org_id, std::string_view batch_id) const;

@@ -22,11 +22,17 @@ inline constexpr std::string_view kSchemaInvalid = "S0013";
 inline constexpr std::string_view kRecordsFailed = "S0020";
 inline constexpr std::string_view kNotYetProcessed = "S0030";
 inline constexpr std::string_view kNeverSubmitted = "S0031";
+inline constexpr std::string_view kStudentUserInvalid = "S1001";
 inline constexpr std::string_view kStudentNotFound = "S1003";
 inline constexpr std::string_view kStudentExists = "S1004";
+inline constexpr std::string_view kStudentMustBeActive = "S1054";
+inline constexpr std::string_view kStudentMustBeInitial = "S1057";
 inline constexpr std::string_view kDuplicateRequest = "S1071";
+inline constexpr std::string_view kStudentNotInitialOrActive = "S1106";
 inline constexpr std::string_view kVisitorNotFound = "S2001";
 inline constexpr std::string_view kVisitorExists = "S2141";
+inline constexpr std::string_view kVisitorUserInvalid = "S2154";
+inline constexpr std::string_view kVisitorWrongStatus = "S2124";
 
 // The message SEVIS attaches to a code (the text of result-codes.tsv).
 std::string ResultMessage(std::string_view code);

@@ -4,8 +4,15 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <sys/socket.h>
+
+#include <csignal>
+
+#include <atomic>
 #include <chrono>
 #include <optional>
+
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "sevisflow/common/logging.h"
@@ -53,6 +60,19 @@ void Send(const Reply& reply, httplib::Response& res) {
   res.set_content(reply.body, reply.content_type.c_str());
 }
 
+bool FromLoopback(const httplib::Request& req) {
+  return req.remote_addr == "127.0.0.1" || req.remote_addr == "::1" ||
+         req.remote_addr == "::ffff:127.0.0.1";
+}
+
+// Closes the connection under the request so the client gets no answer at all (the response
+// httplib then tries to write goes nowhere).
+void DropConnection(const httplib::Request& req) {
+  if (req.ssl == nullptr) return;
+  const int fd = SSL_get_fd(req.ssl);
+  if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
+}
+
 std::string SafeFileName(const std::string& name) {
   for (char c : name) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -66,6 +86,50 @@ std::string SafeFileName(const std::string& name) {
 
 struct SimServer::Impl {
   std::unique_ptr<httplib::SSLServer> server;
+  std::atomic<bool> stopping{false};
+
+  // Sleeps, but returns early once Stop() was called so a long fault never holds up shutdown.
+  void Sleep(double seconds) const {
+    const auto until = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+    while (!stopping && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  // Serves the endpoint's next transport fault, if any. Returns true when the request is done
+  // (500, timeout, drop); false when the normal handler runs (no fault, slow, drop_after), in
+  // which case *drop_after says whether to close the connection after it.
+  bool Fault(SevisSimulator& sim, Endpoint endpoint, const httplib::Request& req,
+             httplib::Response& res, bool* drop_after) const {
+    *drop_after = false;
+    std::optional<sim::Fault> f = sim.faults().TakeTransport(endpoint);
+    if (!f) return false;
+    common::Logger("sevis-sim")
+        ->info("fault {} on {}", FaultKindName(f->kind),
+               endpoint == Endpoint::kUpload ? "upload" : "download");
+    switch (f->kind) {
+      case FaultKind::kHttp500:
+        res.status = 500;
+        res.set_content("Internal Server Error", "text/plain");
+        return true;
+      case FaultKind::kTimeout:
+        Sleep(f->seconds);
+        DropConnection(req);
+        return true;
+      case FaultKind::kDrop:
+        DropConnection(req);
+        return true;
+      case FaultKind::kSlow:
+        Sleep(f->seconds);
+        return false;
+      case FaultKind::kDropAfter:
+        *drop_after = true;
+        return false;
+      default:
+        return false;
+    }
+  }
 };
 
 SimServer::SimServer(SevisSimulator& simulator)
@@ -75,6 +139,9 @@ SimServer::~SimServer() { Stop(); }
 
 absl::Status SimServer::Start() {
   const SimConfig& c = simulator_.config();
+  // A dropped-connection fault (or a client that hangs up) makes the next write hit a closed
+  // socket; OpenSSL writes without MSG_NOSIGNAL, so SIGPIPE must not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
   // With a client CA file, cpp-httplib sets SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT:
   // a client without a certificate from that CA never completes the handshake.
   impl_->server = std::make_unique<httplib::SSLServer>(
@@ -89,8 +156,11 @@ absl::Status SimServer::Start() {
   svr.set_write_timeout(std::chrono::seconds(30));
 
   SevisSimulator& sim = simulator_;
+  Impl* impl = impl_.get();
   svr.Post(absl::StrCat(kPrefixes, "/action/batchUpload"),
-           [&sim](const httplib::Request& req, httplib::Response& res) {
+           [&sim, impl](const httplib::Request& req, httplib::Response& res) {
+             bool drop_after = false;
+             if (impl->Fault(sim, Endpoint::kUpload, req, res, &drop_after)) return;
              UploadForm form;
              form.org_id = Field(req, "orgid");
              form.batch_id = Field(req, "batchid");
@@ -101,17 +171,37 @@ absl::Status SimServer::Start() {
                form.file_name = part.filename;
              }
              Send(sim.Upload(form, PeerCommonName(req)), res);
+             if (drop_after) DropConnection(req);
            });
-  auto download = [&sim](const httplib::Request& req, httplib::Response& res) {
+  auto download = [&sim, impl](const httplib::Request& req, httplib::Response& res) {
+    bool drop_after = false;
+    if (impl->Fault(sim, Endpoint::kDownload, req, res, &drop_after)) return;
     DownloadForm form{Field(req, "orgid"), Field(req, "batchid"), Field(req, "userid")};
     Reply reply = sim.Download(form, PeerCommonName(req));
     if (!reply.file_name.empty()) reply.file_name = SafeFileName(reply.file_name);
     Send(reply, res);
+    if (drop_after) DropConnection(req);
   };
   svr.Get(absl::StrCat(kPrefixes, "/action/batchDownload"), download);
   svr.Post(absl::StrCat(kPrefixes, "/action/batchDownload"), download);
   svr.Get("/sim/stats", [&sim](const httplib::Request&, httplib::Response& res) {
     res.set_content(sim.StatsJson(), "application/json");
+  });
+  // Test control: queue or clear faults (sim_faults.h). Loopback clients only.
+  svr.Post("/sim/faults", [&sim](const httplib::Request& req, httplib::Response& res) {
+    if (!FromLoopback(req)) {
+      res.status = 403;
+      res.set_content("{\"error\":\"loopback only\"}", "application/json");
+      return;
+    }
+    if (absl::Status s = sim.faults().Apply(req.body); !s.ok()) {
+      res.status = 400;
+      res.set_content(nlohmann::json{{"error", std::string(s.message())}}.dump(),
+                      "application/json");
+      return;
+    }
+    res.set_content(nlohmann::json{{"pending", sim.faults().pending()}}.dump(),
+                    "application/json");
   });
 
   if (c.port == 0) {
@@ -136,6 +226,7 @@ absl::Status SimServer::Start() {
 }
 
 void SimServer::Stop() {
+  impl_->stopping = true;
   if (impl_->server) {
     // Called before the thread got running would leave it blocked; Start() prevents that by
     // returning only once the listener runs.

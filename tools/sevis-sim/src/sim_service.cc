@@ -6,6 +6,8 @@
 #include <sstream>
 #include <system_error>
 
+#include <nlohmann/json.hpp>
+
 #include "absl/strings/str_cat.h"
 #include "sevisflow/common/logging.h"
 #include "sevisflow/sevisxml/transaction_log.h"
@@ -40,6 +42,16 @@ sevisxml::TransactionLog BaseLog(const std::optional<std::string>& org_id,
 
 }  // namespace
 
+common::TimePoint ProcessingTime(const SimConfig& config, common::TimePoint upload) {
+  common::TimePoint earliest = upload + std::chrono::seconds(config.process_delay_seconds);
+  if (config.process_at_minute_utc < 0) return earliest;
+  using std::chrono::floor;
+  const auto day = floor<std::chrono::days>(earliest);
+  common::TimePoint run = day + std::chrono::minutes(config.process_at_minute_utc);
+  if (run < earliest) run += std::chrono::days(1);
+  return run;
+}
+
 SevisSimulator::SevisSimulator(SimConfig config, const common::Clock& clock)
     : config_(std::move(config)), clock_(clock) {}
 
@@ -55,6 +67,10 @@ absl::StatusOr<std::unique_ptr<SevisSimulator>> SevisSimulator::Create(
   auto ev = sevisxml::SchemaValidator::Load(EvSchemaPath(c.xsd_dir));
   if (!ev.ok()) return ev.status();
   sim->ev_schema_ = *std::move(ev);
+
+  if (!c.faults_json.empty()) {
+    if (absl::Status s = sim->faults_.Apply(c.faults_json); !s.ok()) return s;
+  }
 
   std::error_code ec;
   fs::create_directories(c.data_dir, ec);
@@ -139,10 +155,10 @@ Reply SevisSimulator::Upload(const UploadForm& form, const std::string& peer_cn)
     if (!refusal) {
       // Processing happens now, in upload order, so SEVIS IDs and duplicate-person results
       // are deterministic; a process delay only hides the result until available_at_ms.
-      const common::TimePoint processed_at =
-          now + std::chrono::seconds(config_.process_delay_seconds);
+      const common::TimePoint processed_at = ProcessingTime(config_, now);
       const std::string process_time = common::FormatRfc3339(processed_at);
-      ProcessOutcome outcome = db_.Process(*form.org_id, doc, process_time);
+      ProcessOutcome outcome = db_.Process(*form.org_id, doc, process_time,
+                                           &config_.orgs.at(*form.org_id).user_ids);
       StoredBatch batch;
       batch.org_id = *form.org_id;
       batch.batch_id = *form.batch_id;
@@ -207,6 +223,12 @@ Reply SevisSimulator::Download(const DownloadForm& form, const std::string& peer
     reply.upload_file_name = batch.log.upload_file_name;
     return refuse(kNotYetProcessed, "batch not yet processed");
   }
+  std::optional<Fault> fault = faults_.TakeDownload();
+  if (fault && fault->kind == FaultKind::kNotYetProcessed) {
+    reply.upload = batch.log.upload;
+    reply.upload_file_name = batch.log.upload_file_name;
+    return refuse(kNotYetProcessed, "fault injected: not yet processed");
+  }
   std::vector<ZipEntry> entries;
   entries.push_back({std::string(kLogEntryName), sevisxml::WriteTransactionLog(batch.log)});
   for (const std::string& sevis_id : batch.form_sevis_ids) {
@@ -219,15 +241,24 @@ Reply SevisSimulator::Download(const DownloadForm& form, const std::string& peer
                                        zip.status().ToString());
     return refuse(kGeneralFailure, "zip could not be built");
   }
+  std::string body = *std::move(zip);
+  if (fault) body = fault->kind == FaultKind::kTruncatedZip ? TruncateZip(body) : CorruptZip(body);
   common::Logger("sevis-sim")
-      ->info("download org={} batch={} result=S0000 forms={}", batch.org_id, batch.batch_id,
-             batch.form_sevis_ids.size());
-  return Reply{200, "application/zip", *std::move(zip), absl::StrCat(batch.batch_id, ".zip")};
+      ->info("download org={} batch={} result=S0000 forms={}{}", batch.org_id, batch.batch_id,
+             batch.form_sevis_ids.size(),
+             fault ? absl::StrCat(" fault=", std::string(FaultKindName(fault->kind))) : std::string());
+  return Reply{200, "application/zip", std::move(body), absl::StrCat(batch.batch_id, ".zip")};
 }
 
 std::string SevisSimulator::StatsJson() const {
-  std::lock_guard lock(mu_);
-  return db_.StatsJson();
+  std::string db_stats;
+  {
+    std::lock_guard lock(mu_);
+    db_stats = db_.StatsJson();
+  }
+  nlohmann::json stats = nlohmann::json::parse(db_stats);
+  stats["faults_served"] = nlohmann::json::parse(faults_.ServedJson());
+  return stats.dump();
 }
 
 }  // namespace sevisflow::sim

@@ -13,6 +13,7 @@
 #include "sim_batch_document.h"
 #include "sim_config.h"
 #include "sim_database.h"
+#include "sim_faults.h"
 #include "sim_fields.h"
 
 namespace sevisflow::sevisxml {
@@ -34,6 +35,10 @@ struct DownloadForm {
   std::optional<std::string> user_id;
 };
 
+// When an upload at `upload` is processed: upload + process_delay_seconds, moved on to the next
+// nightly run (process_at_minute_utc) when one is configured.
+common::TimePoint ProcessingTime(const SimConfig& config, common::TimePoint upload);
+
 class SevisSimulator {
  public:
   // Loads both batch schemas from config.xsd_dir and the state from config.data_dir (created
@@ -48,8 +53,12 @@ class SevisSimulator {
   // application/zip for a processed batch; otherwise a TransactionLog whose Download
   // resultCode says why (S0030, S0031, S0001, S0002, S0003).
   Reply Download(const DownloadForm& form, const std::string& peer_cn);
-  // JSON counters, see SevisDatabase::StatsJson.
+  // JSON counters, see SevisDatabase::StatsJson, plus "faults_served" (FaultInjector).
   std::string StatsJson() const;
+
+  // Faults to serve (config `faults` is queued at creation). Download applies the
+  // not_yet_processed and zip faults; the HTTP layer applies the transport ones.
+  FaultInjector& faults() { return faults_; }
 
   const SimConfig& config() const { return config_; }
 
@@ -67,6 +76,7 @@ class SevisSimulator {
   std::unique_ptr<sevisxml::SchemaValidator> ev_schema_;
   mutable std::mutex mu_;
   SevisDatabase db_;  // guarded by mu_
+  FaultInjector faults_;
 };
 
 }  // namespace sevisflow::sim

@@ -83,6 +83,8 @@ TEST_F(BatchDocumentTest, ExchangeVisitorDocumentIsRecognised) {
   EXPECT_EQ(doc->org_id, "P-1-12345");
   ASSERT_EQ(doc->updates.size(), 1u);
   EXPECT_EQ(doc->updates[0].sevis_id, "N0000000003");
+  EXPECT_EQ(doc->updates[0].event, "Status");
+  EXPECT_EQ(doc->updates[0].event_detail, "NoShow");
   EXPECT_TRUE(doc->creates.empty());
 }
 

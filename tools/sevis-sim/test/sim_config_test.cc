@@ -35,6 +35,8 @@ tls:
   client_ca: /tmp/ca.pem
 data_dir: /tmp/sim-data
 process_delay_seconds: 5
+process_at: "02:30"
+faults: '{"faults": [{"kind": "http500", "count": 2}]}'
 orgs:
   ABC214F12345000:
     users: [dso0000001]
@@ -49,6 +51,8 @@ orgs:
   EXPECT_EQ(c->port, 8443);
   EXPECT_EQ(c->xsd_dir, "/opt/xsd");
   EXPECT_EQ(c->process_delay_seconds, 5);
+  EXPECT_EQ(c->process_at_minute_utc, 150);
+  EXPECT_EQ(c->faults_json, R"({"faults": [{"kind": "http500", "count": 2}]})");
   ASSERT_EQ(c->orgs.size(), 2u);
   EXPECT_EQ(c->orgs.at("ABC214F12345000").cert_cns, (std::set<std::string>{"ABC214F12345000"}));
   EXPECT_EQ(c->orgs.at("XYZ214F99999000").cert_cns, (std::set<std::string>{"other-cn"}));
@@ -62,6 +66,28 @@ TEST(ReadSimConfigTest, UnknownKeyStopsStartUp) {
   auto c = ReadSimConfig(*reader, "/default/xsd");
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("prot"), std::string::npos) << c.status();
+}
+
+TEST(ReadSimConfigTest, BadProcessAtIsAnError) {
+  for (const char* bad : {"2:30", "24:00", "12:60", "noon"}) {
+    EXPECT_FALSE(ParseProcessAt(bad).ok()) << bad;
+  }
+  EXPECT_EQ(*ParseProcessAt("00:00"), 0);
+  EXPECT_EQ(*ParseProcessAt("23:59"), 23 * 60 + 59);
+  auto reader = common::ConfigReader::FromString("process_at: \"25:00\"\n");
+  ASSERT_TRUE(reader.ok());
+  reader->SetEnvironment({});
+  auto c = ReadSimConfig(*reader, "/default/xsd");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("process_at"), std::string::npos) << c.status();
+}
+
+TEST(ValidateSimConfigTest, BadFaultsAreNamed) {
+  SimConfig c;
+  c.faults_json = R"({"faults": [{"kind": "meteor"}]})";
+  absl::Status s = ValidateSimConfig(c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("unknown kind"), std::string::npos) << s;
 }
 
 TEST(ValidateSimConfigTest, MissingTlsDataDirAndOrgsAreNamed) {

@@ -167,6 +167,114 @@ TEST(SevisDatabaseTest, UpdatesNeedAKnownSevisId) {
   EXPECT_EQ(out.failure_count, 1);
 }
 
+UpdateRecord Event(std::string request_id, std::string sevis_id, std::string event,
+                   std::string detail = "") {
+  UpdateRecord u = Update(std::move(request_id), std::move(sevis_id));
+  u.event = std::move(event);
+  u.event_detail = std::move(detail);
+  return u;
+}
+
+TEST(SevisDatabaseTest, AcceptedStatusEventsMoveTheStudentsStatus) {
+  SevisDatabase db;
+  db.Process(kOrg, Doc({Create("r1", "Testperson", "Alpha", "2001-02-03"),
+                        Create("r2", "Sampleton", "Beta", "2000-12-31")}),
+             kTime);
+  // Terminate and Complete need ACTIVE; Registration makes an INITIAL student ACTIVE.
+  ProcessOutcome early = db.Process(kOrg, Doc({}, {Event("u1", "N0000000001", "Status",
+                                                         "Terminate")}), kTime);
+  EXPECT_EQ(early.records[0].error_code, "S1054");
+  EXPECT_EQ(early.records[0].error_message, "Student status must be active for this action");
+  EXPECT_EQ(db.FindPerson(kOrg, "N0000000001")->status, "INITIAL");
+  ProcessOutcome reg = db.Process(
+      kOrg, Doc({}, {Event("u2", "N0000000001", "Registration"),
+                     Event("u3", "N0000000001", "Status", "Terminate"),
+                     Event("u4", "N0000000001", "Registration"),
+                     Event("u5", "N0000000001", "Reprint")}),
+      kTime);
+  ASSERT_EQ(reg.records.size(), 4u);
+  EXPECT_TRUE(reg.records[0].success);
+  EXPECT_TRUE(reg.records[1].success);
+  // Judged against the status the earlier record of the same batch left.
+  EXPECT_EQ(reg.records[2].error_code, "S1106");
+  EXPECT_TRUE(reg.records[3].success);  // a terminated record can still be reprinted
+  EXPECT_EQ(db.FindPerson(kOrg, "N0000000001")->status, "TERMINATED");
+
+  // Cancel needs INITIAL; a cancelled record takes no update, not even a reprint.
+  ProcessOutcome cancel = db.Process(
+      kOrg, Doc({}, {Event("c1", "N0000000002", "Status", "Cancel"),
+                     Event("c2", "N0000000002", "Reprint"),
+                     Event("c3", "N0000000002", "Status", "Cancel")}),
+      kTime);
+  EXPECT_TRUE(cancel.records[0].success);
+  EXPECT_EQ(cancel.records[1].error_code, "S1106");
+  EXPECT_EQ(cancel.records[2].error_code, "S1106");
+  EXPECT_EQ(db.FindPerson(kOrg, "N0000000002")->status, "CANCELED");
+}
+
+TEST(SevisDatabaseTest, CompletedStudentCannotBeRegisteredOrCancelled) {
+  SevisDatabase db;
+  db.Process(kOrg, Doc({Create("r1", "Testperson", "Alpha", "2001-02-03")}), kTime);
+  ProcessOutcome out = db.Process(
+      kOrg, Doc({}, {Event("u1", "N0000000001", "Registration"),
+                     Event("u2", "N0000000001", "Status", "Cancel"),
+                     Event("u3", "N0000000001", "Status", "Complete"),
+                     Event("u4", "N0000000001", "Registration")}),
+      kTime);
+  EXPECT_TRUE(out.records[0].success);
+  EXPECT_EQ(out.records[1].error_code, "S1057");
+  EXPECT_TRUE(out.records[2].success);
+  EXPECT_EQ(out.records[3].error_code, "S1106");
+  EXPECT_EQ(out.failure_count, 2);
+  EXPECT_EQ(db.FindPerson(kOrg, "N0000000001")->status, "COMPLETED");
+}
+
+TEST(SevisDatabaseTest, ExchangeVisitorStatusEvents) {
+  SevisDatabase db;
+  auto ev = [](std::vector<CreateRecord> c, std::vector<UpdateRecord> u = {}) {
+    return Doc(std::move(c), std::move(u), DocumentKind::kExchangeVisitor);
+  };
+  db.Process(kOrg, ev({Create("r1", "Visitor", "Gamma", "1999-01-01"),
+                       Create("r2", "Visitor", "Delta", "1998-01-01")}),
+             kTime);
+  ProcessOutcome out = db.Process(
+      kOrg, ev({}, {Event("u1", "N0000000001", "Status", "Terminate"),
+                    Event("u2", "N0000000001", "Validate"),
+                    Event("u3", "N0000000001", "Status", "NoShow"),
+                    Event("u4", "N0000000001", "Status", "Terminate"),
+                    Event("u5", "N0000000002", "Status", "NoShow"),
+                    Event("u6", "N0000000002", "Validate")}),
+      kTime);
+  EXPECT_EQ(out.records[0].error_code, "S2124");  // INITIAL cannot be terminated
+  EXPECT_TRUE(out.records[1].success);
+  EXPECT_EQ(out.records[2].error_code, "S2124");  // ACTIVE cannot be a no-show
+  EXPECT_TRUE(out.records[3].success);
+  EXPECT_TRUE(out.records[4].success);
+  EXPECT_EQ(out.records[5].error_code, "S2124");
+  EXPECT_EQ(db.FindPerson(kOrg, "N0000000001")->status, "TERMINATED");
+  EXPECT_EQ(db.FindPerson(kOrg, "N0000000002")->status, "NO SHOW");
+}
+
+TEST(SevisDatabaseTest, RecordUserNotRegisteredForTheOrgIsS1001OrS2154) {
+  SevisDatabase db;
+  const std::set<std::string> users = {"dso0000001"};
+  CreateRecord stranger = Create("r2", "Sampleton", "Beta", "2000-12-31");
+  stranger.user_id = "dso0000777";
+  ProcessOutcome out = db.Process(
+      kOrg, Doc({Create("r1", "Testperson", "Alpha", "2001-02-03"), stranger}), kTime, &users);
+  EXPECT_TRUE(out.records[0].success);
+  EXPECT_EQ(out.records[1].error_code, "S1001");
+  EXPECT_EQ(out.records[1].error_message, "User ID is invalid");
+  EXPECT_EQ(db.person_count(kOrg), 1u);
+  UpdateRecord u = Update("u1", "N0000000001");
+  u.user_id = "dso0000777";
+  ProcessOutcome ev = db.Process(kOrg, Doc({}, {u}, DocumentKind::kExchangeVisitor), kTime,
+                                 &users);
+  EXPECT_EQ(ev.records[0].error_code, "S2154");
+  // Without a user list (no registration known) the record's user is not judged.
+  EXPECT_TRUE(db.Process(kOrg, Doc({}, {u}), kTime).records[0].success);
+}
+
 TEST(SevisDatabaseTest, ExchangeVisitorsUseTheirOwnCodes) {
   SevisDatabase db;
   auto ev = [](std::vector<CreateRecord> c, std::vector<UpdateRecord> u = {}) {

@@ -204,6 +204,65 @@ TEST_F(SimServiceTest, ProcessDelayAnswersS0030UntilDue) {
   EXPECT_EQ(DownloadCode(kBatch), "zip");
 }
 
+TEST(ProcessingTimeTest, NightlyRunIsTheNextOneAtOrAfterUploadPlusDelay) {
+  SimConfig c;
+  // 1795000000 = 2026-11-18T11:06:40Z.
+  const common::TimePoint upload{std::chrono::seconds(1795000000)};
+  EXPECT_EQ(common::FormatRfc3339(ProcessingTime(c, upload)), "2026-11-18T11:06:40.000Z");
+  c.process_delay_seconds = 60;
+  EXPECT_EQ(common::FormatRfc3339(ProcessingTime(c, upload)), "2026-11-18T11:07:40.000Z");
+  c.process_at_minute_utc = 2 * 60;  // 02:00 has passed today: tomorrow's run
+  EXPECT_EQ(common::FormatRfc3339(ProcessingTime(c, upload)), "2026-11-19T02:00:00.000Z");
+  c.process_at_minute_utc = 23 * 60 + 30;  // tonight's run
+  EXPECT_EQ(common::FormatRfc3339(ProcessingTime(c, upload)), "2026-11-18T23:30:00.000Z");
+  c.process_delay_seconds = 17 * 3600;  // the delay pushes it past tonight's run
+  EXPECT_EQ(common::FormatRfc3339(ProcessingTime(c, upload)), "2026-11-19T23:30:00.000Z");
+}
+
+TEST_F(SimServiceTest, NightlyProcessingAnswersS0030UntilTheRun) {
+  config_.process_at_minute_utc = 2 * 60;
+  Start();
+  ASSERT_EQ(UploadCode(Form(TwoStudents())), "S0000");
+  EXPECT_EQ(DownloadCode(kBatch), "S0030");
+  clock_.Advance(std::chrono::hours(14));  // 2026-11-19T01:06:40Z
+  EXPECT_EQ(DownloadCode(kBatch), "S0030");
+  clock_.Advance(std::chrono::hours(1));
+  EXPECT_EQ(DownloadCode(kBatch), "zip");
+}
+
+TEST_F(SimServiceTest, ConfiguredDownloadFaultsAreServedAndCounted) {
+  config_.faults_json = R"({"faults": [{"kind": "not_yet_processed", "count": 2},
+                                       {"kind": "truncated_zip"}, {"kind": "corrupt_zip"}]})";
+  Start();
+  // Refusals before the batch is found use up no fault.
+  EXPECT_EQ(DownloadCode(kBatch), "S0031");
+  ASSERT_EQ(UploadCode(Form(TwoStudents())), "S0000");
+  EXPECT_EQ(DownloadCode(kBatch), "S0030");
+  EXPECT_EQ(DownloadCode(kBatch), "S0030");
+  Reply truncated = sim_->Download({kOrg, kBatch, kUser}, kOrg);
+  EXPECT_EQ(truncated.content_type, "application/zip");
+  EXPECT_FALSE(ReadZip(truncated.body).ok());
+  Reply corrupt = sim_->Download({kOrg, kBatch, kUser}, kOrg);
+  EXPECT_EQ(corrupt.content_type, "application/zip");
+  EXPECT_FALSE(ReadZip(corrupt.body).ok());
+  Reply good = sim_->Download({kOrg, kBatch, kUser}, kOrg);
+  ASSERT_TRUE(ReadZip(good.body).ok());
+  EXPECT_EQ(truncated.body.size(), good.body.size() / 2);
+  EXPECT_EQ(corrupt.body.size(), good.body.size());
+
+  auto stats = nlohmann::json::parse(sim_->StatsJson());
+  EXPECT_EQ(stats["faults_served"]["not_yet_processed"], 2);
+  EXPECT_EQ(stats["faults_served"]["truncated_zip"], 1);
+  EXPECT_EQ(stats["faults_served"]["corrupt_zip"], 1);
+  EXPECT_EQ(stats["faults_served"]["total"], 4);
+  EXPECT_EQ(stats["accepted_uploads"], 1);
+}
+
+TEST_F(SimServiceTest, InvalidConfiguredFaultsStopCreation) {
+  config_.faults_json = R"({"faults": [{"kind": "nope"}]})";
+  EXPECT_FALSE(SevisSimulator::Create(config_, clock_).ok());
+}
+
 TEST_F(SimServiceTest, RestartKeepsBatchIdsResultsAndSevisIdSequence) {
   ASSERT_EQ(UploadCode(Form(TwoStudents())), "S0000");
   Start();  // a new simulator on the same data dir
