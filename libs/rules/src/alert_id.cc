@@ -5,6 +5,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/message_lite.h"
+#include "internal.h"
 #include "sevisflow/rules/detect.h"
 
 namespace sevisflow::rules {
@@ -55,4 +56,31 @@ std::string EmittedKey(std::string_view org, v1::EventType event, std::string_vi
   return key;
 }
 
+namespace internal {
+
+Detection StampDetection(const DetectionParts& parts, v1::EventType event, std::string subject,
+                         v1::Alert alert, std::vector<v1::ValidationIssue> issues) {
+  Detection d;
+  alert.clear_alert_id();
+  alert.clear_detected_at();
+  alert.clear_issues();
+  alert.clear_snapshot_version();
+  alert.set_org_id(std::string(parts.org));
+  alert.set_person_id(parts.snapshot->person_id());
+  alert.set_visa_family(parts.family);
+  alert.set_event_type(event);
+  alert.set_subject(std::move(subject));
+  alert.set_sevis_id(std::string(parts.sevis_id));
+  // The id covers what is reported (data, changes, subject, SEVIS id), not provenance.
+  const std::string id =
+      AlertId(parts.org, parts.snapshot->person_id(), event, alert.subject(), alert);
+  alert.set_alert_id(id);
+  alert.set_snapshot_version(parts.snapshot->version());
+  for (auto& issue : issues) *alert.add_issues() = std::move(issue);
+  d.emitted_key = EmittedKey(parts.org, event, alert.subject());
+  d.alert = std::move(alert);
+  return d;
+}
+
+}  // namespace internal
 }  // namespace sevisflow::rules

@@ -69,25 +69,10 @@ std::optional<FmContext> MakeFmContext(const v1::SisPersonSnapshot& snapshot,
 
 Detection MakeDetection(const FmContext& ctx, v1::EventType event, std::string subject,
                         v1::Alert alert, std::vector<v1::ValidationIssue> issues) {
-  Detection d;
-  alert.clear_alert_id();
-  alert.clear_detected_at();
-  alert.clear_issues();
-  alert.clear_snapshot_version();
-  alert.set_org_id(ctx.org);
-  alert.set_person_id(ctx.snapshot->person_id());
-  alert.set_visa_family(v1::VISA_FAMILY_FM);
-  alert.set_event_type(event);
-  alert.set_subject(std::move(subject));
-  alert.set_sevis_id(ctx.master->sevis_id());
-  // The id covers what is reported (data, changes, subject, SEVIS id), not provenance.
-  const std::string id = AlertId(ctx.org, ctx.snapshot->person_id(), event, alert.subject(), alert);
-  alert.set_alert_id(id);
-  alert.set_snapshot_version(ctx.snapshot->version());
-  for (auto& issue : issues) *alert.add_issues() = std::move(issue);
-  d.emitted_key = EmittedKey(ctx.org, event, alert.subject());
-  d.alert = std::move(alert);
-  return d;
+  const internal::DetectionParts parts{ctx.org, ctx.snapshot, ctx.master->sevis_id(),
+                                       v1::VISA_FAMILY_FM};
+  return internal::StampDetection(parts, event, std::move(subject), std::move(alert),
+                                  std::move(issues));
 }
 
 void AddChange(v1::Alert& alert, std::string_view field, std::string_view sevis_value,

@@ -10,6 +10,7 @@
 #include "sevisflow/common/clock.h"
 #include "sevisflow/rules/setup.h"
 #include "sevisflow/v1/common.pb.h"
+#include "sevisflow/v1/alert.pb.h"
 #include "sevisflow/v1/sis_person.pb.h"
 
 namespace sevisflow::rules::internal {
@@ -64,4 +65,21 @@ bool IsCipFormat(const std::string& cip);
 void CheckCip(const Setup& setup, bool validate_cip, Issues& issues, const std::string& field,
               const std::string& cip, bool required, bool allow_no_cip, const char* label);
 
+// Stamps a detected alert for either rule book: org, person, family, event, subject and SEVIS ID
+// set, the deterministic id computed over what is reported (not provenance), issues attached.
+// Returned as the Detection both DetectFm and DetectJ emit (detect.h).
+struct DetectionParts {
+  std::string_view org;
+  const v1::SisPersonSnapshot* snapshot;
+  std::string_view sevis_id;
+  v1::VisaFamily family;
+};
 }  // namespace sevisflow::rules::internal
+
+namespace sevisflow::rules {
+struct Detection;
+namespace internal {
+Detection StampDetection(const DetectionParts& parts, v1::EventType event, std::string subject,
+                         v1::Alert alert, std::vector<v1::ValidationIssue> issues);
+}  // namespace internal
+}  // namespace sevisflow::rules
