@@ -905,7 +905,7 @@ absl::StatusOr<sevisflow::v1::CloseBatchResponse> Builder::CloseBatchLocked(
   build_options.max_records_per_section = options_.max_records_per_section;
   build_options.print_form = options_.print_form;
   const std::string prefix = BatchIdPrefix(org_id);
-  std::set<std::string> batched_persons;
+  std::map<std::string, std::string> batched_persons;  // person -> the batch just made
 
   auto next_id = [&]() -> absl::StatusOr<std::string> {
     absl::StatusOr<int64_t> sequence = redis_.Incr(BatchSeqKey(org_id));
@@ -945,7 +945,7 @@ absl::StatusOr<sevisflow::v1::CloseBatchResponse> Builder::CloseBatchLocked(
       AuditEntry entry = AlertEntry(actor, alert, "CLOSE_BATCH");
       entry.set_batch_id(batch_id);
       Audit(commands, std::move(entry));
-      batched_persons.insert(alert.person_id());
+      batched_persons.emplace(alert.person_id(), batch_id);
     }
     AuditEntry summary = Entry(actor, org_id, "CLOSE_BATCH");
     summary.set_batch_id(batch_id);
@@ -1012,18 +1012,16 @@ absl::StatusOr<sevisflow::v1::CloseBatchResponse> Builder::CloseBatchLocked(
           !batched_persons.contains(alert.alert().person_id())) {
         continue;
       }
-      absl::StatusOr<std::string> inflight = InflightBatch(org_id, alert.alert().person_id());
-      if (!inflight.ok()) return inflight.status();
-      if (inflight->empty()) continue;
+      const std::string& inflight = batched_persons.at(alert.alert().person_id());
       alert.set_state(sevisflow::v1::ALERT_STATE_HELD);
-      alert.set_held_by_batch(*inflight);
+      alert.set_held_by_batch(inflight);
       Stamp(alert, Actor{kSystemActor, ""});
       commands.push_back({"SET", AlertKey(alert.alert().alert_id()), alert.SerializeAsString()});
       commands.push_back(
           {"SADD", HeldKey(org_id, alert.alert().person_id()), alert.alert().alert_id()});
       AuditEntry entry = AlertEntry(Actor{kSystemActor, ""}, alert.alert(), "HOLD");
-      entry.set_batch_id(*inflight);
-      entry.set_detail(absl::StrCat("batch ", *inflight, " awaits results"));
+      entry.set_batch_id(inflight);
+      entry.set_detail(absl::StrCat("batch ", inflight, " awaits results"));
       Audit(commands, std::move(entry));
       alerts_held_.Inc();
     }
