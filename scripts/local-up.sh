@@ -72,8 +72,13 @@ else
       -e "s#@OFFSETS_PARTITIONS@#10#g" \
       "$root/deploy/kafka/server.properties.tmpl" >"$kdir/server.properties"
   if [ ! -f "$kdir/data/meta.properties" ]; then
-    # KRaft cluster id: 16 random bytes, base64url, no padding (22 characters).
-    cluster_id="$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    # KRaft cluster id: 16 random bytes, base64url, no padding (22 characters). Like Kafka's
+    # own Uuid.randomUuid(), an id starting with '-' is drawn again: the storage tool would
+    # read it as an option.
+    cluster_id="-"
+    while [ "${cluster_id#-}" != "$cluster_id" ]; do
+      cluster_id="$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    done
     log "formatting kafka storage (cluster $cluster_id)"
     "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$kdir/server.properties" \
       >>"$kdir/kafka.log" 2>&1 || die "kafka storage format failed; see $kdir/kafka.log"
