@@ -17,27 +17,19 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <memory>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "sevisflow/http/client.h"
-#include "sevisflow/kafka/admin.h"
-#include "sevisflow/kafka/consumer.h"
+#include "e2e_cluster.h"
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/rpc/client.h"
-#include "sevisflow/testing/kafka_broker.h"
 #include "sevisflow/testing/ports.h"
 #include "sevisflow/testing/process.h"
-#include "sevisflow/testing/redis_server.h"
-#include "sevisflow/testing/tls.h"
 #include "sevisflow/v1/alert.pb.h"
 #include "sevisflow/v1/batch.pb.h"
 #include "sevisflow/v1/master.pb.h"
@@ -47,197 +39,28 @@ namespace sevisflow {
 namespace {
 
 namespace fs = std::filesystem;
+using e2e::kOrg;
+using e2e::Metric;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr char kOrg[] = "ABC214F12345000";
-constexpr char kUser[] = "dso0000001";
-
-std::string Bin(const std::string& rel) { return std::string(SEVISFLOW_BINARY_DIR) + "/" + rel; }
-
-void WriteText(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-}
-
-struct Service {
-  std::string name;
-  std::string binary;
-  int grpc_port = 0;
-  int metrics_port = 0;
-  std::unique_ptr<testing::ChildProcess> process;
-};
-
 class Pipeline : public ::testing::Environment {
  public:
-  void SetUp() override {
-    dir = testing::ScratchDir("pipeline_e2e");
-    docstore = dir + "/docstore";
-    auto r = testing::RedisServer::Start("pipeline-e2e-redis");
-    ASSERT_TRUE(r.ok()) << r.status();
-    redis_server = std::move(*r);
-    broker = std::make_unique<testing::KafkaBroker>(
-        testing::KafkaBrokerOptions{.name = "pipeline-e2e-kafka", .num_partitions = 3});
-    ASSERT_TRUE(broker->Start().ok()) << broker->LogTail();
-    ASSERT_TRUE(
-        kafka::EnsureTopics(broker->bootstrap(), kafka::DefaultTopics(3), seconds(60)).ok());
-    auto t = testing::MakeTlsMaterial(dir + "/certs", {kOrg});
-    ASSERT_TRUE(t.ok()) << t.status();
-    tls = *t;
+  void SetUp() override { cluster.Start(); }
+  void TearDown() override { cluster.Stop(); }
 
-    sim_port = testing::FreePort();
-    StartSim(0);
-
-    for (const char* name : {"detector", "builder", "uploader", "importer"}) {
-      Service s;
-      s.name = name;
-      s.binary = Bin(std::string("services/") + name + "/sevisflow-" + name);
-      s.grpc_port = testing::FreePort();
-      s.metrics_port = testing::FreePort();
-      services.push_back(std::move(s));
-    }
-    for (auto& s : services) {
-      WriteText(ConfigPath(s), Config(s));
-      StartService(s);
-    }
-    for (auto& s : services) {
-      ASSERT_TRUE(testing::WaitForHttpOk(s.metrics_port, "/healthz", seconds(90)))
-          << s.name << ": " << s.process->LogTail();
-    }
-  }
-
-  void TearDown() override {
-    for (auto& s : services) {
-      if (s.process) s.process->Terminate(seconds(30));
-    }
-    if (sim) sim->Terminate(seconds(30));
-    if (broker) (void)broker->Stop();
-    if (redis_server) redis_server->Stop();
-  }
-
-  // sevis-sim on a fixed port (the uploader's endpoint), its state in one folder for restarts.
-  void StartSim(int process_delay_seconds) {
-    auto p = testing::ChildProcess::Spawn(
-        {Bin("tools/sevis-sim/sevis-sim"), "--cert", tls.server_cert, "--key", tls.server_key,
-         "--client-ca", tls.ca_cert, "--data-dir", dir + "/sim-data", "--org",
-         std::string(kOrg) + ":" + kUser, "--port", std::to_string(sim_port), "--xsd-dir",
-         testing::XsdDir(), "--process-delay-seconds", std::to_string(process_delay_seconds)},
-        dir + "/sim.log");
-    ASSERT_TRUE(p.ok()) << p.status();
-    sim = std::move(*p);
-    ASSERT_TRUE(testing::WaitUntil([&] { return SimStats().contains("total_uploads"); },
-                                   seconds(30)))
-        << sim->LogTail();
-  }
-
-  void StartService(Service& s) {
-    auto p = testing::ChildProcess::Spawn({s.binary, "--config", ConfigPath(s)},
-                                          dir + "/" + s.name + ".log");
-    ASSERT_TRUE(p.ok()) << p.status();
-    s.process = std::move(*p);
-  }
-
-  Service& Get(const std::string& name) {
-    for (auto& s : services) {
-      if (s.name == name) return s;
-    }
-    throw std::runtime_error("no service " + name);
-  }
-
-  std::string ConfigPath(const Service& s) const { return dir + "/" + s.name + ".yaml"; }
-
-  std::string Config(const Service& s) const {
-    std::string c = "kafka: {brokers: \"" + broker->bootstrap() + "\"}\n" +
-                    "redis: {host: 127.0.0.1, port: " + std::to_string(redis_server->port()) +
-                    "}\n" + "grpc: {listen: \"127.0.0.1:" + std::to_string(s.grpc_port) +
-                    "\"}\n" + "metrics: {listen_host: 127.0.0.1, port: " +
-                    std::to_string(s.metrics_port) + "}\n" + "log: {level: info}\n";
-    const std::string xsd = testing::XsdDir();
-    if (s.name == "detector") {
-      c += "xsd_dir: \"" + xsd + "\"\n";
-    } else if (s.name == "builder") {
-      c += "xsd_dir: \"" + xsd + "\"\nbuilder:\n  auto_select: true\n  close_interval_seconds: 2\n" +
-           "orgs:\n  " + kOrg + ":\n    user_id: " + kUser + "\n";
-    } else if (s.name == "uploader") {
-      const auto& client = tls.clients.at(kOrg);
-      c += "xsd_dir: \"" + xsd + "\"\ndocstore: {root: \"" + docstore + "\"}\n" +
-           "uploader:\n  endpoint: \"https://127.0.0.1:" + std::to_string(sim_port) +
-           "/sevisbatch/action/\"\n  poll_interval_seconds: 1\n  poll_max_interval_seconds: 2\n" +
-           "orgs:\n  " + kOrg + ":\n    cert: \"" + client.cert + "\"\n    key: \"" +
-           client.encrypted_key + "\"\n    key_password: \"" + client.key_password +
-           "\"\n    ca: \"" + tls.ca_cert + "\"\n    user_id: " + kUser + "\n";
-    } else if (s.name == "importer") {
-      c += "xsd_dir: \"" + xsd + "\"\ndocstore: {root: \"" + docstore + "\"}\n";
-    }
-    return c;
-  }
-
-  nlohmann::json SimStats() const {
-    const auto& client = tls.clients.at(kOrg);
-    http::TlsOptions o;
-    o.client_cert_path = client.cert;
-    o.client_key_path = client.key;
-    o.ca_bundle_path = tls.ca_cert;
-    http::HttpsClient https(o);
-    auto r = https.Get("https://127.0.0.1:" + std::to_string(sim_port) + "/sim/stats");
-    if (!r.ok() || r->status != 200) return nlohmann::json::object();
-    return nlohmann::json::parse(r->body, nullptr, false);
-  }
-
-  std::string dir;
-  std::string docstore;
-  std::unique_ptr<testing::RedisServer> redis_server;
-  std::unique_ptr<testing::KafkaBroker> broker;
-  testing::TlsMaterial tls;
-  int sim_port = 0;
-  std::unique_ptr<testing::ChildProcess> sim;
-  std::vector<Service> services;
+  e2e::Cluster cluster{{.name = "pipeline_e2e", .builder = e2e::AutoCloseBuilderYaml()}};
 };
 
-Pipeline* const env = static_cast<Pipeline*>(::testing::AddGlobalTestEnvironment(new Pipeline));
+Pipeline* const pipeline =
+    static_cast<Pipeline*>(::testing::AddGlobalTestEnvironment(new Pipeline));
+e2e::Cluster* const env = &pipeline->cluster;
 
-// Reads a topic from the beginning with a group of its own, keeping everything it saw.
-class TopicReader {
+// A reader of `topic` on the pipeline's broker.
+class TopicReader : public e2e::TopicReader {
  public:
-  explicit TopicReader(const std::string& topic) {
-    kafka::ConsumerOptions o;
-    o.brokers = env->broker->bootstrap();
-    o.group_id = "e2e-reader-" + topic + "-" + std::to_string(++counter_);
-    o.topics = {topic};
-    auto c = kafka::Consumer::Create(o);
-    EXPECT_TRUE(c.ok()) << c.status();
-    if (c.ok()) consumer_ = std::move(*c);
-  }
-  const std::vector<kafka::Message>& Drain(milliseconds timeout) {
-    if (consumer_) {
-      auto batch = consumer_->Poll(500, timeout);
-      if (batch.ok()) {
-        for (auto& m : *batch) seen_.push_back(std::move(m));
-      }
-    }
-    return seen_;
-  }
-  // Polls until pred(seen) holds or the timeout passes.
-  template <typename Pred>
-  bool WaitFor(Pred pred, milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      Drain(milliseconds(500));
-      if (pred(seen_)) return true;
-    }
-    return pred(seen_);
-  }
-  // Reads for `quiet` more, to see anything that was still on its way.
-  const std::vector<kafka::Message>& Settle(milliseconds quiet) {
-    auto deadline = std::chrono::steady_clock::now() + quiet;
-    while (std::chrono::steady_clock::now() < deadline) Drain(milliseconds(500));
-    return seen_;
-  }
-
- private:
-  static inline int counter_ = 0;
-  std::unique_ptr<kafka::Consumer> consumer_;
-  std::vector<kafka::Message> seen_;
+  explicit TopicReader(const std::string& topic)
+      : e2e::TopicReader(env->broker->bootstrap(), topic) {}
 };
 
 // person_id → SEVIS ID, from the master records seen (the latest per key wins, as compaction).
@@ -262,24 +85,7 @@ std::set<std::string> PeopleWithPrefix(const std::map<std::string, std::string>&
 }
 
 int Sisgen(int count, int seed, const std::string& id_prefix) {
-  std::string cmd = Bin("tools/sisgen/sisgen") + " --count " + std::to_string(count) +
-                    " --seed " + std::to_string(seed) + " --org " + kOrg + " --j1-percent 0 --id-prefix " +
-                    id_prefix + " --brokers " + env->broker->bootstrap() + " --topic " +
-                    kafka::kSisPerson + " > " + env->dir + "/sisgen.log 2>&1";
-  return std::system(cmd.c_str());
-}
-
-// The value of the metric sample "name{labels}" on a service's /metrics, -1 when absent.
-double Metric(int port, const std::string& sample) {
-  httplib::Client c("127.0.0.1", port);
-  auto res = c.Get("/metrics");
-  if (!res || res->status != 200) return -1;
-  std::istringstream in(res->body);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(sample + " ", 0) == 0) return std::stod(line.substr(sample.size() + 1));
-  }
-  return -1;
+  return env->Sisgen(count, seed, id_prefix);
 }
 
 int CountCreateAlerts(const std::vector<kafka::Message>& alerts, const std::string& prefix) {

@@ -27,5 +27,7 @@ void AddDetectorCommands(CLI::App& app);
 void AddDetectCommands(CLI::App& app);
 // sevisctl build (offline: alerts -> XSD-valid batch documents in a folder)
 void AddBuildCommands(CLI::App& app);
+// sevisctl uploads list|retry|cancel (uploader UploadService), documents (importer)
+void AddUploadCommands(CLI::App& app);
 
 }  // namespace sevisflow::sevisctl

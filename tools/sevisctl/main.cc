@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   sevisflow::sevisctl::AddDetectorCommands(app);
   sevisflow::sevisctl::AddDetectCommands(app);
   sevisflow::sevisctl::AddBuildCommands(app);
+  sevisflow::sevisctl::AddUploadCommands(app);
 
   try {
     app.parse(argc, argv);
