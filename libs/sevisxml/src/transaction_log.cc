@@ -66,6 +66,8 @@ class LogHandler : public internal::PathTrackingHandler {
     } else if (At({"BatchDetail", "Process", "Record", "Dependent"})) {
       log.records.back().dependents.push_back(
           LogDependent{Attribute(attrs, u"dependentSevisID"), "", ""});
+    } else if (InRecord()) {
+      StartInRecord();
     }
   }
 
@@ -82,6 +84,9 @@ class LogHandler : public internal::PathTrackingHandler {
       ParseCount(text, &log.success_count);
     } else if (At({"BatchDetail", "Process", "RecordCount", "Failure"})) {
       ParseCount(text, &log.failure_count);
+      // The records follow: one allocation instead of log2(n) moves of every record read.
+      const int64_t total = int64_t{log.success_count} + log.failure_count;
+      if (total > 0 && total <= 99999) log.records.reserve(static_cast<size_t>(total));
     } else if (At({"BatchDetail", "Process", "Record", "UserDefinedA"})) {
       log.records.back().user_defined_a = std::move(text);
     } else if (At({"BatchDetail", "Process", "Record", "UserDefinedB"})) {
@@ -96,10 +101,127 @@ class LogHandler : public internal::PathTrackingHandler {
       log.records.back().dependents.back().user_defined_a = std::move(text);
     } else if (At({"BatchDetail", "Process", "Record", "Dependent", "UserDefinedB"})) {
       log.records.back().dependents.back().user_defined_b = std::move(text);
+    } else if (InRecord()) {
+      EndInRecord(std::move(text));
     }
   }
 
  private:
+  // Depth of /TransactionLog/BatchDetail/Process/Record: its children are at Stack()[kRecord].
+  static constexpr size_t kRecord = 4;
+
+  // True below a Record, at a depth the address, site and employer elements use.
+  bool InRecord() const {
+    const std::vector<std::string>& stack = Stack();
+    return stack.size() > kRecord && stack.size() <= kRecord + 3 && stack[1] == "BatchDetail" &&
+           stack[2] == "Process" && stack[3] == "Record" && !log.records.empty();
+  }
+
+  // The address check a Record child belongs to (SiteOfActivity, Employer, Physical*,
+  // Mailing*), or nullptr.
+  LogAddressCheck* CheckOf(std::string_view child) {
+    LogRecord& record = log.records.back();
+    if (child == "SiteOfActivity") {
+      return record.sites.empty() ? nullptr : &record.sites.back().address;
+    }
+    if (child == "Employer") {
+      return record.employers.empty() ? nullptr : &record.employers.back().address;
+    }
+    if (child.starts_with("Physical")) return &record.physical_address;
+    if (child.starts_with("Mailing")) return &record.mailing_address;
+    return nullptr;
+  }
+
+  // The address element `name` of a check: ProvidedAddress / CorrectedAddress (site, employer)
+  // or <Physical|Mailing>ProvidedAddress / ...CorrectedAddress.
+  static std::optional<LogAddress>* AddressOf(LogAddressCheck* check, std::string_view name) {
+    if (check == nullptr) return nullptr;
+    if (name.ends_with("ProvidedAddress")) return &check->provided;
+    if (name.ends_with("CorrectedAddress")) return &check->corrected;
+    return nullptr;
+  }
+
+  static void SetAddressField(std::optional<LogAddress>* address, std::string_view field,
+                              std::string text) {
+    if (address == nullptr || !address->has_value()) return;
+    LogAddress& a = **address;
+    if (field == "Address1") {
+      a.address1 = std::move(text);
+    } else if (field == "Address2") {
+      a.address2 = std::move(text);
+    } else if (field == "City") {
+      a.city = std::move(text);
+    } else if (field == "State") {
+      a.state = std::move(text);
+    } else if (field == "PostalCode") {
+      a.postal_code = std::move(text);
+    }
+  }
+
+  void StartInRecord() {
+    const std::vector<std::string>& stack = Stack();
+    LogRecord& record = log.records.back();
+    const std::string& child = stack[kRecord];
+    if (stack.size() == kRecord + 1) {
+      if (child == "SiteOfActivity") {
+        record.sites.emplace_back();
+      } else if (child == "Employer") {
+        record.employers.emplace_back();
+      } else if (auto* address = AddressOf(CheckOf(child), child)) {
+        address->emplace();
+      }
+    } else if (stack.size() == kRecord + 2 &&
+               (child == "SiteOfActivity" || child == "Employer")) {
+      if (auto* address = AddressOf(CheckOf(child), stack[kRecord + 1])) {
+        address->emplace();
+      } else if (child == "SiteOfActivity" && stack[kRecord + 1] == "Phase") {
+        record.sites.back().phases.emplace_back();
+      }
+    }
+  }
+
+  void EndInRecord(std::string text) {
+    const std::vector<std::string>& stack = Stack();
+    LogRecord& record = log.records.back();
+    const std::string& child = stack[kRecord];
+    const bool site = child == "SiteOfActivity" && !record.sites.empty();
+    const bool employer = child == "Employer" && !record.employers.empty();
+    if (stack.size() == kRecord + 1) {
+      // PhysicalAddressResult, MailingAddressMessage, ...
+      if (LogAddressCheck* check = CheckOf(child)) {
+        if (child.ends_with("AddressResult")) check->result = std::move(text);
+        if (child.ends_with("AddressMessage")) check->message = std::move(text);
+      }
+    } else if (stack.size() == kRecord + 2) {
+      const std::string& name = stack[kRecord + 1];
+      if (!site && !employer) {
+        SetAddressField(AddressOf(CheckOf(child), child), name, std::move(text));
+      } else if (name == "AddressResult") {
+        CheckOf(child)->result = std::move(text);
+      } else if (name == "AddressMessage") {
+        CheckOf(child)->message = std::move(text);
+      } else if (site && name == "SiteId") {
+        record.sites.back().site_id = std::move(text);
+      } else if (site && name == "SiteName") {
+        record.sites.back().site_name = std::move(text);
+      } else if (employer && name == "EmployerName") {
+        record.employers.back().employer_name = std::move(text);
+      } else if (employer && name == "StartDate") {
+        record.employers.back().start_date = std::move(text);
+      }
+    } else if (site || employer) {  // three below the Record
+      const std::string& name = stack[kRecord + 1];
+      const std::string& field = stack[kRecord + 2];
+      if (site && name == "Phase" && !record.sites.back().phases.empty()) {
+        LogPhase& phase = record.sites.back().phases.back();
+        if (field == "PhaseId") phase.phase_id = std::move(text);
+        if (field == "PhaseName") phase.phase_name = std::move(text);
+      } else {
+        SetAddressField(AddressOf(CheckOf(child), name), field, std::move(text));
+      }
+    }
+  }
+
   // True when the current element is /TransactionLog/<below...>.
   bool At(std::initializer_list<std::string_view> below) const {
     const std::vector<std::string>& stack = Stack();
@@ -125,6 +247,50 @@ void AddStage(DomBuilder& dom, DOMElement* element, const LogStage& stage) {
   dom.SetAttribute(element, "dateTimeStamp", stage.timestamp);
 }
 
+// USAddrDoctorResponseType: Address1, Address2?, City?, State?, PostalCode.
+void AddAddress(DomBuilder& dom, DOMElement* parent, std::string_view name,
+                const std::optional<LogAddress>& address) {
+  if (!address) return;
+  DOMElement* element = dom.Add(parent, name);
+  dom.AddText(element, "Address1", address->address1);
+  dom.AddOptional(element, "Address2", address->address2);
+  dom.AddOptional(element, "City", address->city);
+  dom.AddOptional(element, "State", address->state);
+  dom.AddText(element, "PostalCode", address->postal_code);
+}
+
+// The four optional elements of an address check, named with `prefix` ("" for a site or an
+// employer, "Physical" / "Mailing" directly under the Record).
+void AddAddressCheck(DomBuilder& dom, DOMElement* parent, std::string_view prefix,
+                     const LogAddressCheck& check) {
+  AddAddress(dom, parent, std::string(prefix) + "ProvidedAddress", check.provided);
+  AddAddress(dom, parent, std::string(prefix) + "CorrectedAddress", check.corrected);
+  dom.AddOptional(parent, std::string(prefix) + "AddressResult", check.result);
+  dom.AddOptional(parent, std::string(prefix) + "AddressMessage", check.message);
+}
+
+void AddSite(DomBuilder& dom, DOMElement* record, const LogSite& site) {
+  DOMElement* element = dom.Add(record, "SiteOfActivity");
+  AddAddressCheck(dom, element, "", site.address);
+  dom.AddOptional(element, "SiteId", site.site_id);
+  dom.AddOptional(element, "SiteName", site.site_name);
+  for (const LogPhase& phase : site.phases) {
+    DOMElement* p = dom.Add(element, "Phase");
+    dom.AddText(p, "PhaseId", phase.phase_id);
+    dom.AddText(p, "PhaseName", phase.phase_name);
+  }
+}
+
+void AddEmployer(DomBuilder& dom, DOMElement* record, const LogEmployer& employer) {
+  DOMElement* element = dom.Add(record, "Employer");
+  // EmployerLogType's sequence is optional as a whole and starts with the two required
+  // elements: without a name nothing else can be written.
+  if (employer.employer_name.empty()) return;
+  dom.AddText(element, "EmployerName", employer.employer_name);
+  dom.AddText(element, "StartDate", employer.start_date);
+  AddAddressCheck(dom, element, "", employer.address);
+}
+
 void AddRecord(DomBuilder& dom, DOMElement* process, const LogRecord& record) {
   DOMElement* element = dom.Add(process, "Record");
   if (!record.sevis_id.empty()) dom.SetAttribute(element, "sevisID", record.sevis_id);
@@ -142,6 +308,7 @@ void AddRecord(DomBuilder& dom, DOMElement* process, const LogRecord& record) {
     dom.AddText(result, "ErrorMessage",
                 record.error_message.empty() ? record.error_code : record.error_message);
   }
+  for (const LogSite& site : record.sites) AddSite(dom, element, site);
   for (const LogDependent& dependent : record.dependents) {
     DOMElement* dep = dom.Add(element, "Dependent");
     if (!dependent.dependent_sevis_id.empty()) {
@@ -150,6 +317,9 @@ void AddRecord(DomBuilder& dom, DOMElement* process, const LogRecord& record) {
     dom.AddOptional(dep, "UserDefinedA", dependent.user_defined_a);
     dom.AddOptional(dep, "UserDefinedB", dependent.user_defined_b);
   }
+  for (const LogEmployer& employer : record.employers) AddEmployer(dom, element, employer);
+  AddAddressCheck(dom, element, "Physical", record.physical_address);
+  AddAddressCheck(dom, element, "Mailing", record.mailing_address);
 }
 
 }  // namespace

@@ -142,6 +142,20 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(ImporterConfig config,
   ImporterOptions io;
   io.docstore_root = c.docstore_root;
   io.master_cache_size = static_cast<size_t>(c.master_cache_size);
+  // result-codes.tsv: the configured file must load; the default one (next to the XSD bundle)
+  // is used when present, else the built-in batch-level codes describe batch failures.
+  const std::string codes_path = c.result_codes_path.empty()
+                                     ? c.service.xsd_dir + "/../result-codes.tsv"
+                                     : c.result_codes_path;
+  if (auto codes = ResultCodes::Load(codes_path); codes.ok()) {
+    io.result_codes = std::move(*codes);
+    Log()->info("{} SEVIS result codes loaded", io.result_codes.size());
+  } else if (!c.result_codes_path.empty() ||
+             codes.status().code() != absl::StatusCode::kNotFound) {
+    return codes.status();
+  } else {
+    Log()->warn("no result-codes.tsv next to the XSDs: only batch-level codes are described");
+  }
   impl->importer = std::make_unique<Importer>(std::move(io), *impl->redis, *impl->producer,
                                               *impl->validator, clock, impl->metrics);
   impl->service = std::make_unique<ImportServiceImpl>(*impl->importer);

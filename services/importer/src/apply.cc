@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "sevisflow/docstore/docstore.h"
 
 namespace sevisflow::importer {
@@ -424,7 +426,12 @@ void PutSite(const v1::SiteOfActivityData& d, v1::MasterSite* s) {
   s->set_site_id(d.site_id());
   SetIfNotEmpty(d.sevis_site_id(), s->mutable_sevis_site_id());
   s->set_name(d.name());
-  if (d.has_address()) *s->mutable_address() = d.address();
+  if (d.has_address()) {
+    // A new address: SEVIS's correction of the old one no longer applies (the log of this
+    // record brings the new one, see ApplyLogCorrections).
+    *s->mutable_address() = d.address();
+    s->clear_sevis_corrected_address();
+  }
   s->set_explanation_code(d.explanation_code());
   s->set_explanation(d.explanation());
   s->set_primary(d.primary());
@@ -632,6 +639,100 @@ bool ApplyUpdate(v1::EventType event, const v1::Alert& a, const sevisxml::LogRec
   }
 }
 
+v1::Address ToAddress(const sevisxml::LogAddress& a) {
+  v1::Address out;
+  out.set_line1(a.address1);
+  out.set_line2(a.address2);
+  out.set_city(a.city);
+  out.set_state(a.state);
+  out.set_postal_code(a.postal_code);
+  return out;
+}
+
+// The sites of activity the alert sent: a Create Exchange Visitor's sites, or the one site of
+// a Site of Activity - Add / Edit / Delete.
+std::vector<const v1::SiteOfActivityData*> AlertSites(const v1::Alert& a) {
+  std::vector<const v1::SiteOfActivityData*> sites;
+  if (a.has_create_exchange_visitor()) {
+    for (const auto& site : a.create_exchange_visitor().sites()) sites.push_back(&site);
+  } else if (a.has_site_of_activity()) {
+    sites.push_back(&a.site_of_activity());
+  }
+  return sites;
+}
+
+// The alert's site a log SiteOfActivity answers: the one SEVIS already knows by that SiteId,
+// else the one sent with that SiteName (ignoring case and surrounding blanks: SEVIS may
+// upper-case it), else, when the log lists as many sites as were sent, the one at the same
+// position (the log keeps the document's order).
+const v1::SiteOfActivityData* MatchSite(const sevisxml::LogSite& ls, size_t index,
+                                        size_t log_count,
+                                        const std::vector<const v1::SiteOfActivityData*>& sent) {
+  if (!ls.site_id.empty()) {
+    for (const auto* d : sent) {
+      if (d->sevis_site_id() == ls.site_id) return d;
+    }
+  }
+  const auto name = absl::StripAsciiWhitespace(ls.site_name);
+  if (!name.empty()) {
+    for (const auto* d : sent) {
+      if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(d->name()), name) ||
+          absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(d->sevis_name()), name)) {
+        return d;
+      }
+    }
+  }
+  if (log_count == sent.size() && index < sent.size()) return sent[index];
+  return nullptr;
+}
+
+// Outcome.sites and corrected_* of an accepted record: what the SIS may write back.
+void AddLogCorrections(const sevisxml::LogRecord& lr, const v1::Alert& alert, v1::Outcome* o) {
+  const auto sent = AlertSites(alert);
+  for (size_t i = 0; i < lr.sites.size(); ++i) {
+    const sevisxml::LogSite& ls = lr.sites[i];
+    v1::SiteOutcome* so = o->add_sites();
+    if (const auto* d = MatchSite(ls, i, lr.sites.size(), sent)) so->set_site_id(d->site_id());
+    so->set_sevis_site_id(ls.site_id);
+    so->set_site_name(ls.site_name);
+    if (ls.address.corrected) *so->mutable_corrected_address() = ToAddress(*ls.address.corrected);
+    so->set_address_result(ls.address.result);
+    so->set_address_message(ls.address.message);
+  }
+  if (lr.physical_address.corrected) {
+    *o->mutable_corrected_us_address() = ToAddress(*lr.physical_address.corrected);
+  }
+  if (lr.mailing_address.corrected) {
+    *o->mutable_corrected_mailing_address() = ToAddress(*lr.mailing_address.corrected);
+  }
+}
+
+// What SEVIS returned about the accepted record's addresses, into the master row: each site's
+// SiteId (the identity Site of Activity - Edit / Delete send) and corrected address, and the
+// corrected physical / mailing address. The values sent stay in address / us_address /
+// mailing_address, which the detector compares with the SIS.
+void ApplyLogCorrections(const sevisxml::LogRecord& lr, const v1::Alert& alert,
+                         v1::MasterRecord* m) {
+  const auto sent = AlertSites(alert);
+  for (size_t i = 0; i < lr.sites.size(); ++i) {
+    const sevisxml::LogSite& ls = lr.sites[i];
+    const v1::SiteOfActivityData* d = MatchSite(ls, i, lr.sites.size(), sent);
+    if (d == nullptr) continue;
+    v1::MasterSite* site = FindSite(*d, m);
+    if (site == nullptr) continue;
+    SetIfNotEmpty(ls.site_id, site->mutable_sevis_site_id());
+    if (ls.address.corrected) {
+      *site->mutable_sevis_corrected_address() = ToAddress(*ls.address.corrected);
+    }
+  }
+  if (lr.physical_address.corrected) {
+    *m->mutable_sevis_corrected_us_address() = ToAddress(*lr.physical_address.corrected);
+  }
+  if (lr.mailing_address.corrected) {
+    *m->mutable_sevis_corrected_mailing_address() = ToAddress(*lr.mailing_address.corrected);
+  }
+}
+
 // The new master row of an accepted Create Exchange Visitor (INITIAL, its dependents with the
 // dependentSevisIDs SEVIS returned, its sites of activity).
 v1::MasterRecord MasterFromCreateEv(const v1::BatchRecord& rec, const v1::BatchResult& result,
@@ -694,8 +795,77 @@ bool IsSafePathComponent(std::string_view s) {
          s.find('\0') == std::string_view::npos;
 }
 
+std::optional<BatchFailure> FindBatchFailure(const sevisxml::TransactionLog* log,
+                                             const v1::BatchResult& result) {
+  // Records in the log mean SEVIS processed the batch: each carries its own result (a stale
+  // upload code kept by the uploader from an earlier attempt does not override them).
+  if (log != nullptr && !log->records.empty()) return std::nullopt;
+  auto failed = [](const std::string& code) { return !code.empty() && code != kSuccessCode; };
+  auto stamp = [&](const std::optional<sevisxml::LogStage>& stage) {
+    return stage && !stage->timestamp.empty() ? stage->timestamp : result.fetched_at();
+  };
+  auto failure = [&](std::string stage, std::string code, std::string timestamp) {
+    BatchFailure f;
+    f.kind = code == kNotYetProcessedCode || code == kNeverSubmittedCode
+                 ? BatchFailure::Kind::kNotFinal
+                 : BatchFailure::Kind::kFailed;
+    f.stage = std::move(stage);
+    f.code = std::move(code);
+    f.timestamp = std::move(timestamp);
+    return f;
+  };
+  const std::optional<sevisxml::LogStage> no_stage;
+  const auto& upload = log != nullptr ? log->upload : no_stage;
+  const auto& process = log != nullptr ? log->process : no_stage;
+  if (upload && failed(upload->result_code)) {
+    return failure("upload", upload->result_code, stamp(upload));
+  }
+  if (failed(result.upload_result_code())) {
+    return failure("upload", result.upload_result_code(), stamp(upload));
+  }
+  if (log != nullptr && log->download_result_code && failed(*log->download_result_code)) {
+    return failure("download", *log->download_result_code, stamp(process));
+  }
+  if (failed(result.download_result_code())) {
+    return failure("download", result.download_result_code(), stamp(process));
+  }
+  if (process && failed(process->result_code) && process->result_code != kRecordsFailedCode) {
+    return failure("process", process->result_code, stamp(process));
+  }
+  if (log != nullptr && !log->status && result.records_size() > 0) {
+    // status false and no Record: nothing of the batch was loaded.
+    std::string code = process && failed(process->result_code) ? process->result_code : "S0001";
+    return failure("process", std::move(code), stamp(process));
+  }
+  return std::nullopt;
+}
+
+ImportPlan PlanBatchFailure(const BatchFailure& failure, const v1::BatchResult& result,
+                            const ResultCodes& codes) {
+  ImportPlan plan;
+  plan.batch_failure_code = failure.code;
+  const std::string message = codes.Describe(failure.code);
+  for (const auto& rec : result.records()) {
+    v1::Outcome o;
+    o.set_alert_id(rec.alert_id());
+    o.set_batch_id(result.batch_id());
+    o.set_request_id(rec.request_id());
+    o.set_org_id(result.org_id());
+    o.set_person_id(rec.person_id());
+    o.set_accepted(false);
+    o.set_error_code(failure.code);
+    o.set_error_message(message);
+    o.set_processed_at(failure.timestamp);
+    o.set_batch_level(true);
+    plan.outcomes.push_back(std::move(o));
+  }
+  return plan;
+}
+
 ImportPlan PlanImport(const sevisxml::TransactionLog& log, const v1::BatchResult& result,
-                      const MasterLookup& current) {
+                      const MasterLookup& current, const ResultCodes* codes) {
+  static const ResultCodes kBuiltInCodes;
+  const ResultCodes& table = codes != nullptr ? *codes : kBuiltInCodes;
   std::map<std::string, const v1::BatchRecord*> by_request;
   for (const auto& rec : result.records()) by_request[rec.request_id()] = &rec;
   const std::string process_time = log.process ? log.process->timestamp : std::string();
@@ -722,7 +892,11 @@ ImportPlan PlanImport(const sevisxml::TransactionLog& log, const v1::BatchResult
     o.set_sevis_id(lr.sevis_id);
     if (!lr.success) {
       o.set_error_code(lr.error_code);
-      o.set_error_message(lr.error_message);
+      o.set_error_message(lr.error_message.empty() && !lr.error_code.empty()
+                              ? table.Describe(lr.error_code)
+                              : lr.error_message);
+    } else {
+      AddLogCorrections(lr, rec.alert(), &o);
     }
     o.set_processed_at(processed_at);
     for (const auto& d : lr.dependents) {
@@ -748,6 +922,7 @@ ImportPlan PlanImport(const sevisxml::TransactionLog& log, const v1::BatchResult
       if (!rows.contains(key)) order.push_back(key);
       rows[key] = student ? MasterFromCreate(rec, result, lr, processed_at)
                           : MasterFromCreateEv(rec, result, lr, processed_at);
+      ApplyLogCorrections(lr, rec.alert(), &rows[key]);
       continue;
     }
     // An update applies to the row an earlier record of this batch left, else the current one.
@@ -770,6 +945,7 @@ ImportPlan PlanImport(const sevisxml::TransactionLog& log, const v1::BatchResult
       continue;
     }
     v1::MasterRecord& m = row->second;
+    ApplyLogCorrections(lr, rec.alert(), &m);
     m.set_effective_date(DateOf(processed_at));
     m.set_last_batch_id(result.batch_id());
     m.set_last_request_id(lr.request_id);

@@ -4,10 +4,12 @@
 // the log), so a replay produces byte-identical records.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "result_codes.h"
 #include "sevisflow/sevisxml/transaction_log.h"
 #include "sevisflow/v1/batch.pb.h"
 #include "sevisflow/v1/master.pb.h"
@@ -25,7 +27,36 @@ struct ImportPlan {
   // current master row, or an alert without the data its event needs. They still get their
   // outcome.
   std::vector<std::string> unapplied_alert_ids;
+  // Set when the batch failed as a whole (BatchLevelFailure): every alert got a rejected
+  // outcome with this code and nothing reached the master.
+  std::optional<std::string> batch_failure_code;
 };
+
+// A failure of the whole batch (INTERFACE.md §7-8): the upload, processing or download result
+// code that means no record of the batch was processed.
+struct BatchFailure {
+  enum class Kind {
+    kFailed,     // final: every alert returns to review with `code`
+    kNotFinal,   // S0030 / S0031: SEVIS may still process the batch; not a result to import
+  };
+  Kind kind = Kind::kFailed;
+  std::string stage;      // "upload", "process" or "download"
+  std::string code;       // S00xx
+  std::string timestamp;  // the stage's dateTimeStamp, else BatchResult.fetched_at
+};
+
+// The batch-level failure of a result, if any, looked for in this order: BatchResult
+// upload_result_code, the log's Upload resultCode, BatchResult download_result_code and the
+// log's Download resultCode (S0030 / S0031 there: kNotFinal), the log's Process resultCode when
+// it is neither S0000 nor S0020, and finally a log whose BatchDetail status is false with no
+// Record at all (the first non-success stage code, else S0001). `log` may be null (no log).
+std::optional<BatchFailure> FindBatchFailure(const sevisxml::TransactionLog* log,
+                                             const v1::BatchResult& result);
+
+// One rejected outcome per record of the batch, all carrying the batch-level code, its
+// description and batch_level = true, so every alert returns to review.
+ImportPlan PlanBatchFailure(const BatchFailure& failure, const v1::BatchResult& result,
+                            const ResultCodes& codes);
 
 // The current SEVIS Master row of (org, person), or nullptr when there is none. The pointer
 // only has to stay valid during the PlanImport call.
@@ -39,8 +70,13 @@ using MasterLookup =
 // this batch produced, else `current` (may be empty: then updates are unapplied). Provenance
 // (last batch/request id, updated_at, effective_date) comes from the log. Every mapped record
 // gets an Outcome. Pure and deterministic.
+// A rejected record without an ErrorMessage gets the code's description from `codes` (the
+// built-in batch codes when null). Accepted records carry back the sites' SiteIds and corrected
+// addresses and the corrected physical / mailing address (Outcome.sites, corrected_*), which
+// also reach the master row (MasterSite.sevis_site_id / sevis_corrected_address,
+// MasterRecord.sevis_corrected_*).
 ImportPlan PlanImport(const sevisxml::TransactionLog& log, const v1::BatchResult& result,
-                      const MasterLookup& current = {});
+                      const MasterLookup& current = {}, const ResultCodes* codes = nullptr);
 
 // Master topic key "<org>/<person>" and Redis view key "sf:master:<org>/<person>".
 std::string MasterKey(std::string_view org_id, std::string_view person_id);

@@ -14,6 +14,7 @@ absl::StatusOr<ImporterConfig> ReadImporterConfig(common::ConfigReader& reader,
   if (c.service.xsd_dir.empty()) reader.AddError("xsd_dir", "required");
   c.master_cache_size =
       static_cast<int>(reader.Int("importer.master_cache_size", c.master_cache_size, 0, 10000000));
+  c.result_codes_path = reader.String("importer.result_codes", "");
   if (auto s = reader.Finish(); !s.ok()) return s;
   return c;
 }

@@ -16,6 +16,9 @@ struct ImporterConfig {
   common::ServiceConfig service;
   std::string docstore_root;
   int master_cache_size = 10000;
+  // importer.result_codes: path of result-codes.tsv; "" = <xsd_dir>/../result-codes.tsv when
+  // present.
+  std::string result_codes_path;
 };
 
 // Reads every key, then reader.Finish(): unknown keys and bad values are errors naming them.

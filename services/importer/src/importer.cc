@@ -110,6 +110,15 @@ absl::Status Importer::Handle(const kafka::Message& message) {
         .Inc();
     return absl::OkStatus();
   }
+  if (result.zip_path().empty()) {
+    // No result zip: only a batch SEVIS refused as a whole (e.g. an S0013 upload reply) has
+    // something to import: every alert goes back to review with the code.
+    std::optional<BatchFailure> failure = FindBatchFailure(nullptr, result);
+    if (!failure || failure->kind != BatchFailure::Kind::kFailed) {
+      return DeadLetter(message, "no result zip and no batch-level failure code");
+    }
+    return Publish(result, PlanBatchFailure(*failure, result, options_.result_codes), {}, {});
+  }
   if (!docstore::IsSafeRelativePath(result.zip_path())) {
     return DeadLetter(message, "zip_path is not a safe relative path");
   }
@@ -138,6 +147,15 @@ absl::Status Importer::Handle(const kafka::Message& message) {
     return DeadLetter(message, "transaction log is for another batch");
   }
 
+  if (std::optional<BatchFailure> failure = FindBatchFailure(&*log, result)) {
+    if (failure->kind == BatchFailure::Kind::kNotFinal) {
+      // SEVIS may still process the batch: returning its alerts to review now could send
+      // them twice. The uploader keeps polling; this record is not a result.
+      return DeadLetter(message, "result is not final (" + failure->code + ")");
+    }
+    return Publish(result, PlanBatchFailure(*failure, result, options_.result_codes), {}, {});
+  }
+
   auto current = CurrentRows(result);
   if (!current.ok()) return current.status();
   ImportPlan plan = PlanImport(
@@ -146,7 +164,8 @@ absl::Status Importer::Handle(const kafka::Message& message) {
                          const std::string& person_id) -> const v1::MasterRecord* {
         auto it = rows.find(MasterKey(org_id, person_id));
         return it == rows.end() ? nullptr : &it->second;
-      });
+      },
+      &options_.result_codes);
   for (const auto& alert_id : plan.unapplied_alert_ids) {
     Log()->warn("batch {}: accepted record of alert {} changed no master row", result.batch_id(),
                 alert_id);
@@ -155,14 +174,20 @@ absl::Status Importer::Handle(const kafka::Message& message) {
     Log()->warn("batch {}: log record {} matches no record sent", result.batch_id(), request_id);
   }
 
-  // PDFs first, then Kafka, then the marker: each step is idempotent, so a crash anywhere
-  // before the marker only repeats them.
   std::vector<std::string> names;
   for (const auto& [name, content] : *entries) names.push_back(name);
   auto filings = PlanPdfFilings(names, plan, result.batch_id());
+  return Publish(result, plan, filings, *entries);
+}
+
+absl::Status Importer::Publish(const v1::BatchResult& result, const ImportPlan& plan,
+                               const std::vector<PdfFiling>& filings,
+                               const std::map<std::string, std::string>& entries) {
+  // PDFs first, then Kafka, then the marker: each step is idempotent, so a crash anywhere
+  // before the marker only repeats them.
   for (const auto& f : filings) {
     if (auto s = docstore::WriteFileAtomic(options_.docstore_root, f.relative_path,
-                                           entries->at(f.entry_name));
+                                           entries.at(f.entry_name));
         !s.ok()) {
       return s;
     }
@@ -214,6 +239,17 @@ absl::Status Importer::Handle(const kafka::Message& message) {
                              " at=" + common::FormatRfc3339(clock_.Now());
   if (auto s = redis_.Set(ImportedKey(result.batch_id()), marker); !s.ok()) return s;
   for (const auto& m : plan.master_records) Remember(m);
+  if (plan.batch_failure_code) {
+    // The code only: a batch-level code carries no personal data.
+    metrics_
+        .GetCounter("sevisflow_importer_batch_results_total",
+                    "Batches SEVIS failed as a whole, by batch-level result code",
+                    {{"code", *plan.batch_failure_code}})
+        .Inc();
+    Log()->warn("batch {} of {} failed as a whole with {}: {} alerts back to review",
+                result.batch_id(), result.org_id(), *plan.batch_failure_code,
+                plan.outcomes.size());
+  }
   metrics_.GetCounter("sevisflow_importer_imports_total", "sevis.results records by outcome",
                       {{"result", "imported"}})
       .Inc();

@@ -12,6 +12,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "apply.h"
+#include "result_codes.h"
 #include "sevisflow/common/clock.h"
 #include "sevisflow/common/metrics.h"
 #include "sevisflow/kafka/message.h"
@@ -40,6 +42,7 @@ std::string ImporterMasterKey(std::string_view org_id, std::string_view person_i
 struct ImporterOptions {
   std::string docstore_root;
   size_t master_cache_size = 10000;  // master records published by this process (GetMaster)
+  ResultCodes result_codes;          // descriptions for outcomes (result-codes.tsv)
 };
 
 class Importer {
@@ -63,6 +66,11 @@ class Importer {
 
  private:
   absl::Status DeadLetter(const kafka::Message& message, std::string_view reason);
+  // Files the PDFs, publishes master records then outcomes, writes the own view, sets the
+  // imported marker (each step idempotent) and counts the result.
+  absl::Status Publish(const v1::BatchResult& result, const ImportPlan& plan,
+                       const std::vector<PdfFiling>& filings,
+                       const std::map<std::string, std::string>& entries);
   void Remember(const v1::MasterRecord& record);
   // The current master rows (by MasterKey) of the persons the batch updates.
   absl::StatusOr<std::map<std::string, v1::MasterRecord>> CurrentRows(

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
@@ -88,6 +89,49 @@ NewDependent ReadNewDependent(const xc::DOMElement* dependent) {
   return NewDependent{ChildText(dependent, u"UserDefinedA"), ChildText(dependent, u"UserDefinedB")};
 }
 
+// Address1, Address2?, City?, State?, PostalCode of a USAddrDoctorType (or the same children
+// directly under a site); nullopt without Address1.
+std::optional<sevisxml::LogAddress> ReadAddress(const xc::DOMElement* e) {
+  if (e == nullptr || FirstChild(e, u"Address1") == nullptr) return std::nullopt;
+  auto text = [&](std::u16string_view name) {
+    return std::string(absl::StripAsciiWhitespace(ChildText(e, name)));
+  };
+  return sevisxml::LogAddress{text(u"Address1"), text(u"Address2"), text(u"City"),
+                              text(u"State"), text(u"PostalCode")};
+}
+
+// The first element named `name` below e (document order), or nullptr.
+const xc::DOMElement* FirstDescendant(const xc::DOMElement* e, std::u16string_view name) {
+  for (const xc::DOMElement* c = e->getFirstElementChild(); c != nullptr;
+       c = c->getNextElementSibling()) {
+    if (NameOf(c) == name) return c;
+    if (const xc::DOMElement* found = FirstDescendant(c, name)) return found;
+  }
+  return nullptr;
+}
+
+SentAddresses ReadAddresses(const xc::DOMElement* record, DocumentKind kind) {
+  SentAddresses out;
+  out.physical = ReadAddress(FirstDescendant(record, u"USAddress"));
+  out.mailing = ReadAddress(FirstDescendant(
+      record, kind == DocumentKind::kStudent ? std::u16string_view(u"MailingAddress")
+                                             : std::u16string_view(u"MailAddress")));
+  return out;
+}
+
+SentSite ReadSite(const xc::DOMElement* site, bool edit) {
+  SentSite s;
+  s.edit = edit;
+  s.site_id = std::string(absl::StripAsciiWhitespace(ChildText(site, u"SiteId")));
+  s.name = std::string(absl::StripAsciiWhitespace(ChildText(site, u"SiteName")));
+  if (edit) {
+    const std::string renamed(absl::StripAsciiWhitespace(ChildText(site, u"NewSiteName")));
+    if (!renamed.empty()) s.name = renamed;
+  }
+  s.address = ReadAddress(site);
+  return s;
+}
+
 CreateRecord ReadCreate(const xc::DOMElement* e, DocumentKind kind) {
   CreateRecord r;
   ReadCommon(e, &r.request_id, &r.user_id, &r.user_defined_a, &r.user_defined_b);
@@ -106,10 +150,17 @@ CreateRecord ReadCreate(const xc::DOMElement* e, DocumentKind kind) {
       if (NameOf(d) == u"Dependent") r.new_dependents.push_back(ReadNewDependent(d));
     }
   }
+  if (const xc::DOMElement* sites = FirstChild(e, u"AddSiteOfActivity")) {
+    for (const xc::DOMElement* site = sites->getFirstElementChild(); site != nullptr;
+         site = site->getNextElementSibling()) {
+      if (NameOf(site) == u"SiteOfActivity") r.sites.push_back(ReadSite(site, /*edit=*/false));
+    }
+  }
+  r.addresses = ReadAddresses(e, kind);
   return r;
 }
 
-UpdateRecord ReadUpdate(const xc::DOMElement* e) {
+UpdateRecord ReadUpdate(const xc::DOMElement* e, DocumentKind kind) {
   UpdateRecord r;
   ReadCommon(e, &r.request_id, &r.user_id, &r.user_defined_a, &r.user_defined_b);
   r.sevis_id = Attribute(e, u"sevisID");
@@ -126,7 +177,15 @@ UpdateRecord ReadUpdate(const xc::DOMElement* e) {
     if (n == u"Dependent" && FirstChild(c, u"Add") != nullptr) {
       r.new_dependents.push_back(ReadNewDependent(c));
     }
+    if (n == u"SiteOfActivity") {
+      if (const xc::DOMElement* add = FirstChild(c, u"Add")) {
+        r.sites.push_back(ReadSite(add, /*edit=*/false));
+      } else if (const xc::DOMElement* edit = FirstChild(c, u"Edit")) {
+        r.sites.push_back(ReadSite(edit, /*edit=*/true));
+      }
+    }
   }
+  r.addresses = ReadAddresses(e, kind);
   return r;
 }
 
@@ -201,7 +260,7 @@ absl::StatusOr<BatchDocument> ParseBatchDocument(std::string_view xml) {
   if (const auto* updates = FirstChild(root, student ? u"UpdateStudent" : u"UpdateEV")) {
     for (const xc::DOMElement* e = updates->getFirstElementChild(); e != nullptr;
          e = e->getNextElementSibling()) {
-      if (NameOf(e) == record_name) out.updates.push_back(ReadUpdate(e));
+      if (NameOf(e) == record_name) out.updates.push_back(ReadUpdate(e, out.kind));
     }
   }
   return out;

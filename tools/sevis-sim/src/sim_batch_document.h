@@ -4,11 +4,13 @@
 // XSD is done separately (sevisxml::SchemaValidator); this parser only needs well-formed XML.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "sevisflow/sevisxml/transaction_log.h"
 
 namespace sevisflow::sim {
 
@@ -32,6 +34,23 @@ struct NewDependent {
   std::string user_defined_b;
 };
 
+// A site of activity the record sends: CreateEV .../AddSiteOfActivity/SiteOfActivity, or
+// UpdateEV .../SiteOfActivity/Add or /Edit. SEVIS answers with a Record/SiteOfActivity.
+struct SentSite {
+  bool edit = false;                          // SiteOfActivity/Edit (keeps its SiteId)
+  std::string site_id;                        // Edit: the SiteId sent (may be empty)
+  std::string name;                           // SiteName, or Edit's NewSiteName when given
+  std::optional<sevisxml::LogAddress> address;  // Address1..PostalCode when the site has one
+};
+
+// The addresses of a record SEVIS checks (INTERFACE.md, transaction log Physical* /
+// Mailing*): the first USAddress and MailingAddress (students) / MailAddress (visitors)
+// anywhere in the record.
+struct SentAddresses {
+  std::optional<sevisxml::LogAddress> physical;
+  std::optional<sevisxml::LogAddress> mailing;
+};
+
 // CreateStudent/Student or CreateEV/ExchangeVisitor.
 struct CreateRecord {
   std::string request_id;
@@ -43,6 +62,8 @@ struct CreateRecord {
   std::string birth_date;   // BirthDate
   bool print_form = false;  // @printForm
   std::vector<NewDependent> new_dependents;  // CreateDependent/Dependent, in document order
+  std::vector<SentSite> sites;               // AddSiteOfActivity/SiteOfActivity, in order
+  SentAddresses addresses;
 };
 
 // UpdateStudent/Student or UpdateEV/ExchangeVisitor.
@@ -55,6 +76,8 @@ struct UpdateRecord {
   std::string event;  // name of the event element, e.g. "Registration"
   std::string event_detail;  // its first child element, e.g. "Terminate" under "Status"
   std::vector<NewDependent> new_dependents;  // Dependent/Add (one at most in valid documents)
+  std::vector<SentSite> sites;               // SiteOfActivity/Add or /Edit
+  SentAddresses addresses;
 };
 
 struct BatchDocument {

@@ -40,6 +40,39 @@ std::optional<sevisxml::LogStage> StageFromJson(const json& j) {
                             j.at("timestamp").get<std::string>()};
 }
 
+json AddressToJson(const std::optional<sevisxml::LogAddress>& a) {
+  if (!a) return nullptr;
+  return {{"address1", a->address1}, {"address2", a->address2}, {"city", a->city},
+          {"state", a->state},       {"postal_code", a->postal_code}};
+}
+
+std::optional<sevisxml::LogAddress> AddressFromJson(const json& j) {
+  if (j.is_null()) return std::nullopt;
+  return sevisxml::LogAddress{j.at("address1").get<std::string>(),
+                              j.at("address2").get<std::string>(), j.at("city").get<std::string>(),
+                              j.at("state").get<std::string>(),
+                              j.at("postal_code").get<std::string>()};
+}
+
+json CheckToJson(const sevisxml::LogAddressCheck& c) {
+  return {{"provided", AddressToJson(c.provided)},
+          {"corrected", AddressToJson(c.corrected)},
+          {"result", c.result},
+          {"message", c.message}};
+}
+
+// State files written before address checks existed have none: an absent key is empty.
+sevisxml::LogAddressCheck CheckFromJson(const json& parent, const char* key) {
+  sevisxml::LogAddressCheck c;
+  if (!parent.contains(key)) return c;
+  const json& j = parent.at(key);
+  c.provided = AddressFromJson(j.at("provided"));
+  c.corrected = AddressFromJson(j.at("corrected"));
+  c.result = j.at("result").get<std::string>();
+  c.message = j.at("message").get<std::string>();
+  return c;
+}
+
 json LogToJson(const sevisxml::TransactionLog& log) {
   json records = json::array();
   for (const auto& r : log.records) {
@@ -48,6 +81,12 @@ json LogToJson(const sevisxml::TransactionLog& log) {
       deps.push_back({{"dependent_sevis_id", d.dependent_sevis_id},
                       {"user_defined_a", d.user_defined_a},
                       {"user_defined_b", d.user_defined_b}});
+    }
+    json sites = json::array();
+    for (const auto& site : r.sites) {
+      sites.push_back({{"site_id", site.site_id},
+                       {"site_name", site.site_name},
+                       {"address", CheckToJson(site.address)}});
     }
     records.push_back({{"request_id", r.request_id},
                        {"sevis_id", r.sevis_id},
@@ -58,7 +97,10 @@ json LogToJson(const sevisxml::TransactionLog& log) {
                        {"success", r.success},
                        {"error_code", r.error_code},
                        {"error_message", r.error_message},
-                       {"dependents", deps}});
+                       {"dependents", deps},
+                       {"sites", sites},
+                       {"physical_address", CheckToJson(r.physical_address)},
+                       {"mailing_address", CheckToJson(r.mailing_address)}});
   }
   return {{"batch_id", log.batch_id},
           {"org_id", log.org_id},
@@ -101,6 +143,17 @@ sevisxml::TransactionLog LogFromJson(const json& j) {
                               jd.at("user_defined_a").get<std::string>(),
                               jd.at("user_defined_b").get<std::string>()});
     }
+    if (jr.contains("sites")) {
+      for (const json& js : jr.at("sites")) {
+        sevisxml::LogSite site;
+        site.site_id = js.at("site_id").get<std::string>();
+        site.site_name = js.at("site_name").get<std::string>();
+        site.address = CheckFromJson(js, "address");
+        r.sites.push_back(std::move(site));
+      }
+    }
+    r.physical_address = CheckFromJson(jr, "physical_address");
+    r.mailing_address = CheckFromJson(jr, "mailing_address");
     log.records.push_back(std::move(r));
   }
   if (!j.at("download_result_code").is_null()) {
@@ -160,6 +213,30 @@ void SevisDatabase::AddDependents(const std::vector<NewDependent>& dependents,
   }
 }
 
+std::string SevisDatabase::NextSiteId(std::string_view org_id) {
+  auto org = orgs_.find(org_id);
+  if (org == orgs_.end()) org = orgs_.emplace(std::string(org_id), OrgState{}).first;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "SOA%09llu",
+                static_cast<unsigned long long>(org->second.next_site_number++ % 1000000000ULL));
+  return buf;
+}
+
+void SevisDatabase::AddSitesAndAddresses(std::string_view org_id,
+                                         const std::vector<SentSite>& sites,
+                                         const SentAddresses& addresses,
+                                         sevisxml::LogRecord* record) {
+  for (const SentSite& sent : sites) {
+    sevisxml::LogSite site;
+    if (sent.address) site.address = CheckAddress(*sent.address);
+    site.site_id = sent.edit && !sent.site_id.empty() ? sent.site_id : NextSiteId(org_id);
+    site.site_name = sent.name;
+    record->sites.push_back(std::move(site));
+  }
+  if (addresses.physical) record->physical_address = CheckAddress(*addresses.physical);
+  if (addresses.mailing) record->mailing_address = CheckAddress(*addresses.mailing);
+}
+
 ProcessOutcome SevisDatabase::Process(const std::string& org_id, const BatchDocument& doc,
                                       const std::string& process_time,
                                       const std::set<std::string>* registered_users) {
@@ -202,6 +279,7 @@ ProcessOutcome SevisDatabase::Process(const std::string& org_id, const BatchDocu
                          "INITIAL"};
       r.sevis_id = person.sevis_id;
       AddDependents(c.new_dependents, &r);
+      AddSitesAndAddresses(org_id, c.sites, c.addresses, &r);
       if (c.print_form) out.form_sevis_ids.push_back(person.sevis_id);
       org.people.emplace(person.sevis_id, std::move(person));
     }
@@ -226,6 +304,7 @@ ProcessOutcome SevisDatabase::Process(const std::string& org_id, const BatchDocu
     } else {
       it->second.status = ruling.new_status;
       AddDependents(u.new_dependents, &r);
+      AddSitesAndAddresses(org_id, u.sites, u.addresses, &r);
     }
     (r.success ? out.success_count : out.failure_count)++;
     out.records.push_back(std::move(r));
@@ -324,7 +403,10 @@ std::string SevisDatabase::Serialize() const {
     for (const auto& [id, n] : org.uploads) {
       uploads[id] = {{"uploads", n.uploads}, {"accepted", n.accepted}};
     }
-    orgs[org_id] = {{"people", people}, {"batches", batches}, {"uploads", uploads}};
+    orgs[org_id] = {{"people", people},
+                    {"batches", batches},
+                    {"uploads", uploads},
+                    {"next_site_number", org.next_site_number}};
   }
   return json{{"version", 1},
               {"next_sevis_number", next_sevis_number_},
@@ -344,6 +426,7 @@ absl::StatusOr<SevisDatabase> SevisDatabase::Deserialize(std::string_view text) 
     db.total_uploads_ = j.at("total_uploads").get<int64_t>();
     for (const auto& [org_id, jo] : j.at("orgs").items()) {
       OrgState& org = db.orgs_[org_id];
+      org.next_site_number = jo.value("next_site_number", uint64_t{1});
       for (const json& jp : jo.at("people")) {
         PersonEntry p;
         p.sevis_id = jp.at("sevis_id").get<std::string>();

@@ -64,6 +64,10 @@ class SevisDatabase {
   // status), and a create gets the next SEVIS ID.
   // Every new dependent of a successful record (CreateDependent, Dependent/Add) gets a log
   // Dependent with the next SEVIS ID and its UserDefinedA/B echoed.
+  // An accepted record's sites of activity (CreateEV sites, SiteOfActivity/Add) each get a log
+  // SiteOfActivity with the org's next SiteId (NextSiteId) and the address check of its
+  // address (CheckAddress); an Edit keeps the SiteId it sent. An accepted record's USAddress
+  // and MailingAddress / MailAddress come back as Physical* / Mailing* address checks.
   // registered_users: the org's SEVIS user IDs; when given, a record whose userID is not one of
   // them fails with S1001 (S2154), checked right after the duplicate requestID.
   ProcessOutcome Process(const std::string& org_id, const BatchDocument& doc,
@@ -96,9 +100,15 @@ class SevisDatabase {
     std::map<std::string, PersonEntry, std::less<>> people;  // by SEVIS ID
     std::map<std::string, StoredBatch, std::less<>> batches;  // by batch ID
     std::map<std::string, UploadCount, std::less<>> uploads;  // by batch ID as sent in the form
+    uint64_t next_site_number = 1;
   };
 
   std::string NextSevisId();
+  // "SOA" + 9 digits, counted per organisation (SiteIdType: 1-50 characters).
+  std::string NextSiteId(std::string_view org_id);
+  // The log's SiteOfActivity and Physical / Mailing entries of an accepted record.
+  void AddSitesAndAddresses(std::string_view org_id, const std::vector<SentSite>& sites,
+                            const SentAddresses& addresses, sevisxml::LogRecord* record);
   // One log Dependent per new dependent of an accepted record, each with the next SEVIS ID.
   void AddDependents(const std::vector<NewDependent>& dependents, sevisxml::LogRecord* record);
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "sevisflow/sevisxml/transaction_log.h"
 #include "sim_config.h"
 
 namespace sevisflow::sim {
@@ -36,6 +37,18 @@ inline constexpr std::string_view kVisitorWrongStatus = "S2124";
 
 // The message SEVIS attaches to a code (the text of result-codes.tsv).
 std::string ResultMessage(std::string_view code);
+
+// The simulator's "address doctor" (README "Address check"): upper-cases, collapses blanks,
+// abbreviates street suffixes, unit designators and directions the USPS way (Publication 28)
+// and adds a ZIP+4 to a 5-digit ZIP (the +4 is derived from the address, so the same address
+// always gets the same one).
+sevisxml::LogAddress CorrectAddress(const sevisxml::LogAddress& provided);
+
+// The log's check of a sent address: provided + corrected, AddressResult S0000 and the
+// message "Valid" (nothing changed) or "Override Suggested". An address the check cannot read
+// (no Address1, or a postal code that is not 5 or 5+4 digits) is "Not Validated" without
+// addresses.
+sevisxml::LogAddressCheck CheckAddress(const sevisxml::LogAddress& provided);
 
 // A refusal: the code for the log and a reason safe to log (names fields, never values).
 struct Refusal {

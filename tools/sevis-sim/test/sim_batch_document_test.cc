@@ -75,6 +75,54 @@ TEST_F(BatchDocumentTest, CreateDependentsOfACreateAreNewDependents) {
   EXPECT_EQ(doc->creates[0].new_dependents[1].user_defined_b, "B2");
 }
 
+TEST_F(BatchDocumentTest, SitesAndAddressesOfCreatesAndUpdatesAreRead) {
+  const std::string xml =
+      "<SEVISBatchCreateUpdateEV userID=\"rsp0000001\"><BatchHeader><BatchID>SIMEV000000002"
+      "</BatchID><OrgID>P-1-12345</OrgID></BatchHeader><CreateEV><ExchangeVisitor "
+      "requestID=\"c1\" userID=\"rsp0000001\"><Biographical><FullName><LastName>Testperson"
+      "</LastName></FullName><BirthDate>2001-02-03</BirthDate></Biographical>"
+      "<USAddress><Address1>5 elm avenue</Address1><City>Boston</City><State>MA</State>"
+      "<PostalCode>02115</PostalCode></USAddress>"
+      "<MailAddress><Address1>PO Box 7</Address1><PostalCode>02116</PostalCode></MailAddress>"
+      "<AddSiteOfActivity><SiteOfActivity><Address1>12 main street</Address1>"
+      "<Address2>suite 4</Address2><City>Boston</City><State>MA</State>"
+      "<PostalCode>02115</PostalCode><SiteName>Harbor Lab</SiteName>"
+      "<PrimarySite>true</PrimarySite></SiteOfActivity><SiteOfActivity><Remarks>exempt"
+      "</Remarks></SiteOfActivity></AddSiteOfActivity></ExchangeVisitor></CreateEV>"
+      "<UpdateEV><ExchangeVisitor sevisID=\"N0000000001\" requestID=\"u1\" "
+      "userID=\"rsp0000001\"><SiteOfActivity><Add><Address1>9 elm street</Address1>"
+      "<PostalCode>02115</PostalCode><SiteName>Annex</SiteName></Add></SiteOfActivity>"
+      "</ExchangeVisitor><ExchangeVisitor sevisID=\"N0000000001\" requestID=\"u2\" "
+      "userID=\"rsp0000001\"><SiteOfActivity><Edit><Address1>14 main street</Address1>"
+      "<PostalCode>02115</PostalCode><SiteId>SOA000000001</SiteId><SiteName>Harbor Lab"
+      "</SiteName><NewSiteName>North Lab</NewSiteName></Edit></SiteOfActivity>"
+      "</ExchangeVisitor></UpdateEV></SEVISBatchCreateUpdateEV>";
+  auto doc = ParseBatchDocument(xml);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  ASSERT_EQ(doc->creates.size(), 1u);
+  const CreateRecord& c = doc->creates[0];
+  ASSERT_EQ(c.sites.size(), 2u);
+  EXPECT_EQ(c.sites[0].name, "Harbor Lab");
+  EXPECT_FALSE(c.sites[0].edit);
+  EXPECT_EQ(c.sites[0].address,
+            (sevisxml::LogAddress{"12 main street", "suite 4", "Boston", "MA", "02115"}));
+  EXPECT_FALSE(c.sites[1].address.has_value());
+  EXPECT_EQ(c.addresses.physical,
+            (sevisxml::LogAddress{"5 elm avenue", "", "Boston", "MA", "02115"}));
+  EXPECT_EQ(c.addresses.mailing, (sevisxml::LogAddress{"PO Box 7", "", "", "", "02116"}));
+  ASSERT_EQ(doc->updates.size(), 2u);
+  ASSERT_EQ(doc->updates[0].sites.size(), 1u);
+  EXPECT_EQ(doc->updates[0].sites[0].name, "Annex");
+  EXPECT_FALSE(doc->updates[0].sites[0].edit);
+  ASSERT_EQ(doc->updates[1].sites.size(), 1u);
+  const SentSite& edit = doc->updates[1].sites[0];
+  EXPECT_TRUE(edit.edit);
+  EXPECT_EQ(edit.site_id, "SOA000000001");
+  EXPECT_EQ(edit.name, "North Lab");
+  EXPECT_EQ(edit.address->address1, "14 main street");
+  EXPECT_FALSE(doc->updates[1].addresses.physical.has_value());
+}
+
 TEST_F(BatchDocumentTest, ExchangeVisitorDocumentIsRecognised) {
   auto doc = ParseBatchDocument(
       testdocs::EvNoShowDocument("SIMEV000000001", "P-1-12345", "rsp0000001", "N0000000003"));

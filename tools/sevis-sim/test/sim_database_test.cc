@@ -357,5 +357,108 @@ TEST(SevisDatabaseTest, CorruptStateIsAnError) {
   EXPECT_FALSE(SevisDatabase::Deserialize(R"({"version": 2})").ok());
 }
 
+SentSite SoaSite(std::string name, std::string line1) {
+  SentSite s;
+  s.name = std::move(name);
+  s.address = sevisxml::LogAddress{std::move(line1), "", "Boston", "MA", "02115"};
+  return s;
+}
+
+TEST(SevisDatabaseTest, SitesOfAcceptedVisitorsGetUniqueSiteIdsAndCorrectedAddresses) {
+  SevisDatabase db;
+  CreateRecord ev = Create("r1", "Visitor", "Alpha", "1990-01-01");
+  ev.sites = {SoaSite("Harbor Lab", "12 main street"), SoaSite("Field Station", "3 ocean road")};
+  SentSite exempt;  // no address (EXEMPT site): a SiteId, no address check
+  exempt.name = "";
+  ev.sites.push_back(exempt);
+  CreateRecord refused = Create("r1", "Visitor", "Beta", "1990-01-01");  // S1071 duplicate id
+  refused.sites = {SoaSite("Annex", "9 elm street")};
+  ProcessOutcome out =
+      db.Process(kOrg, Doc({ev, refused}, {}, DocumentKind::kExchangeVisitor), kTime);
+  ASSERT_EQ(out.records.size(), 2u);
+  const sevisxml::LogRecord& r = out.records[0];
+  ASSERT_EQ(r.sites.size(), 3u);
+  EXPECT_EQ(r.sites[0].site_id, "SOA000000001");
+  EXPECT_EQ(r.sites[1].site_id, "SOA000000002");
+  EXPECT_EQ(r.sites[2].site_id, "SOA000000003");
+  EXPECT_EQ(r.sites[0].site_name, "Harbor Lab");
+  EXPECT_EQ(r.sites[0].address.provided->address1, "12 main street");
+  EXPECT_EQ(r.sites[0].address.corrected->address1, "12 MAIN ST");
+  EXPECT_EQ(r.sites[0].address.result, "S0000");
+  EXPECT_EQ(r.sites[1].address.corrected->address1, "3 OCEAN RD");
+  EXPECT_TRUE(r.sites[2].address.empty());
+  EXPECT_FALSE(out.records[1].success);
+  EXPECT_TRUE(out.records[1].sites.empty());  // only what SEVIS accepted has sites
+
+  // Site of Activity - Add on the visitor: the org's next SiteId; Edit keeps the one sent.
+  UpdateRecord add = Update("u1", r.sevis_id);
+  add.event = "SiteOfActivity";
+  add.sites = {SoaSite("Annex", "9 elm street")};
+  UpdateRecord edit = Update("u2", r.sevis_id);
+  edit.event = "SiteOfActivity";
+  SentSite edited = SoaSite("Harbor Lab North", "14 main street");
+  edited.edit = true;
+  edited.site_id = "SOA000000001";
+  edit.sites = {edited};
+  ProcessOutcome later =
+      db.Process(kOrg, Doc({}, {add, edit}, DocumentKind::kExchangeVisitor), kTime);
+  ASSERT_EQ(later.records.size(), 2u);
+  ASSERT_EQ(later.records[0].sites.size(), 1u);
+  EXPECT_EQ(later.records[0].sites[0].site_id, "SOA000000004");
+  ASSERT_EQ(later.records[1].sites.size(), 1u);
+  EXPECT_EQ(later.records[1].sites[0].site_id, "SOA000000001");
+  EXPECT_EQ(later.records[1].sites[0].site_name, "Harbor Lab North");
+  EXPECT_EQ(later.records[1].sites[0].address.corrected->address1, "14 MAIN ST");
+
+  // SiteIds are counted per organisation.
+  CreateRecord other = Create("r1", "Visitor", "Gamma", "1990-01-01");
+  other.sites = {SoaSite("Lab", "1 first street")};
+  ProcessOutcome elsewhere =
+      db.Process("P-1-99999", Doc({other}, {}, DocumentKind::kExchangeVisitor), kTime);
+  EXPECT_EQ(elsewhere.records[0].sites[0].site_id, "SOA000000001");
+
+  // The counter and the sites survive a restart.
+  auto restored = SevisDatabase::Deserialize(db.Serialize());
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  UpdateRecord again = Update("u3", r.sevis_id);
+  again.event = "SiteOfActivity";
+  again.sites = {SoaSite("Depot", "5 dock street")};
+  ProcessOutcome after =
+      restored->Process(kOrg, Doc({}, {again}, DocumentKind::kExchangeVisitor), kTime);
+  EXPECT_EQ(after.records[0].sites[0].site_id, "SOA000000005");
+}
+
+TEST(SevisDatabaseTest, AcceptedRecordsReturnPhysicalAndMailingAddressChecks) {
+  SevisDatabase db;
+  CreateRecord c = Create("r1", "Testperson", "Alpha", "2001-02-03");
+  c.addresses.physical =
+      sevisxml::LogAddress{"5 elm avenue", "apartment 2", "Boston", "MA", "02115"};
+  c.addresses.mailing = sevisxml::LogAddress{"PO Box 7", "", "Boston", "MA", "02115-0007"};
+  CreateRecord dup = Create("r2", "Testperson", "Alpha", "2001-02-03");  // S1004
+  dup.addresses.physical = c.addresses.physical;
+  ProcessOutcome out = db.Process(kOrg, Doc({c, dup}), kTime);
+  const sevisxml::LogRecord& r = out.records[0];
+  ASSERT_TRUE(r.physical_address.corrected.has_value());
+  EXPECT_EQ(r.physical_address.corrected->address1, "5 ELM AVE");
+  EXPECT_EQ(r.physical_address.corrected->address2, "APT 2");
+  EXPECT_EQ(r.physical_address.message, "Override Suggested");
+  EXPECT_EQ(r.mailing_address.corrected->address1, "PO BOX 7");
+  EXPECT_EQ(r.mailing_address.corrected->postal_code, "02115-0007");
+  EXPECT_TRUE(out.records[1].physical_address.empty());
+
+  // Kept with the stored batch across a restart (the download serves it later).
+  StoredBatch batch;
+  batch.org_id = kOrg;
+  batch.batch_id = "SIMTEST0000042";
+  batch.log.records = out.records;
+  db.AddBatch(batch);
+  auto restored = SevisDatabase::Deserialize(db.Serialize());
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  const StoredBatch* back = restored->FindBatch(kOrg, "SIMTEST0000042");
+  ASSERT_NE(back, nullptr);
+  EXPECT_EQ(back->log.records[0].physical_address, r.physical_address);
+  EXPECT_EQ(back->log.records[0].mailing_address, r.mailing_address);
+}
+
 }  // namespace
 }  // namespace sevisflow::sim

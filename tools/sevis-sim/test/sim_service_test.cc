@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <regex>
 #include <mutex>
 #include <thread>
@@ -139,6 +141,53 @@ TEST_F(SimServiceTest, DownloadZipHoldsValidLogTwoRecordsAndTwoPdfs) {
   }
   EXPECT_EQ(log->records[0].request_id, "req-1");
   EXPECT_EQ(log->records[0].user_defined_a, "SIS0001");
+}
+
+// The ECA sample CreateEV (one site of activity, a US address), for this org and user, with
+// a second site added: the download's log validates and carries SiteIds and corrected addresses.
+TEST_F(SimServiceTest, VisitorSitesComeBackWithSiteIdsAndCorrectedAddresses) {
+  std::ifstream in(testing::XsdDir() + "/../examples/" +
+                   "eca-kmt2_alpha_SEVISBatchCreateUpdateEV_create-with-dependent.xml");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string xml = buffer.str();
+  ASSERT_FALSE(xml.empty());
+  auto replace = [&xml](const std::string& from, const std::string& to) {
+    for (size_t at = xml.find(from); at != std::string::npos; at = xml.find(from, at + to.size())) {
+      xml.replace(at, from.size(), to);
+    }
+  };
+  replace("----kynEn47azQ", "SIMEV000000009");
+  replace("P-1-19833", "P-1-12345");
+  replace("esayya9302", "rsp0000001");
+  replace("</AddSiteOfActivity>",
+          "<SiteOfActivity xsi:type=\"SOA\"><Address1>12 harbor street</Address1>"
+          "<City>Boston</City><State>MA</State><PostalCode>02115</PostalCode>"
+          "<SiteName>Harbor Lab</SiteName><PrimarySite>false</PrimarySite></SiteOfActivity>"
+          "</AddSiteOfActivity>");
+  ASSERT_EQ(UploadCode(Form(xml, "SIMEV000000009", "P-1-12345", "rsp0000001"), "P-1-12345"),
+            "S0000");
+  Reply r = sim_->Download({"P-1-12345", "SIMEV000000009", "rsp0000001"}, "P-1-12345");
+  ASSERT_EQ(r.content_type, "application/zip");
+  auto entries = ReadZip(r.body);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  const std::string& log_xml = entries->at("sevis_transaction_log.xml");
+  auto log = sevisxml::ParseTransactionLog(log_xml, log_schema_.get());
+  ASSERT_TRUE(log.ok()) << log.status() << "\n" << log_xml;
+  ASSERT_THAT(log->records, SizeIs(1));
+  const sevisxml::LogRecord& rec = log->records[0];
+  ASSERT_TRUE(rec.success);
+  ASSERT_THAT(rec.sites, SizeIs(2));
+  EXPECT_EQ(rec.sites[0].site_id, "SOA000000001");
+  EXPECT_EQ(rec.sites[0].site_name, "US Department of State");
+  EXPECT_EQ(rec.sites[0].address.corrected->address1, "2200 C ST NW");
+  EXPECT_EQ(rec.sites[0].address.corrected->postal_code.substr(0, 6), "20522-");
+  EXPECT_EQ(rec.sites[1].site_id, "SOA000000002");
+  EXPECT_EQ(rec.sites[1].address.corrected->address1, "12 HARBOR ST");
+  EXPECT_EQ(rec.sites[1].address.message, "Override Suggested");
+  ASSERT_TRUE(rec.physical_address.corrected.has_value());
+  EXPECT_EQ(rec.physical_address.corrected->city, "WASHINGTON");
+  ASSERT_THAT(rec.dependents, SizeIs(1));  // still there, after the sites in the log
 }
 
 TEST_F(SimServiceTest, RefusalsCarryTheirCodes) {

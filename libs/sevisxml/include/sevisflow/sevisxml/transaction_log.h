@@ -19,6 +19,59 @@ struct LogDependent {
   std::string user_defined_b;
 };
 
+// A US address as SEVIS's address check returns it (Common.xsd USAddrDoctorResponseType).
+struct LogAddress {
+  std::string address1;
+  std::string address2;
+  std::string city;
+  std::string state;        // StateCodeType
+  std::string postal_code;  // \d{5} or \d{5}-\d{4}
+
+  bool operator==(const LogAddress&) const = default;
+};
+
+// One address SEVIS checked: what was sent, what SEVIS corrected it to, the check's result code
+// and message (SevisTransLog.xsd: ProvidedAddress, CorrectedAddress, AddressResult,
+// AddressMessage, and the Physical* / Mailing* elements of a Record). All optional.
+struct LogAddressCheck {
+  std::optional<LogAddress> provided;
+  std::optional<LogAddress> corrected;
+  std::string result;   // S\d{4}, empty when absent
+  std::string message;  // empty when absent
+
+  bool empty() const {
+    return !provided && !corrected && result.empty() && message.empty();
+  }
+  bool operator==(const LogAddressCheck&) const = default;
+};
+
+struct LogPhase {
+  std::string phase_id;    // \d{1,22}
+  std::string phase_name;
+
+  bool operator==(const LogPhase&) const = default;
+};
+
+// Record/SiteOfActivity (SiteOfActivityLogType): a site of activity SEVIS processed for a J
+// record, with the SiteId SEVIS gave it.
+struct LogSite {
+  LogAddressCheck address;
+  std::string site_id;    // SiteIdType, empty when absent
+  std::string site_name;
+  std::vector<LogPhase> phases;
+
+  bool operator==(const LogSite&) const = default;
+};
+
+// Record/Employer (EmployerLogType): an employer whose address SEVIS checked.
+struct LogEmployer {
+  std::string employer_name;  // EmployerName and StartDate come together (or neither)
+  std::string start_date;
+  LogAddressCheck address;
+
+  bool operator==(const LogEmployer&) const = default;
+};
+
 struct LogRecord {
   std::string request_id;
   std::string sevis_id;      // may be empty (failed create)
@@ -29,7 +82,11 @@ struct LogRecord {
   bool success = false;
   std::string error_code;    // S\d{4} when !success
   std::string error_message;
+  std::vector<LogSite> sites;            // Record/SiteOfActivity, before the Dependents
   std::vector<LogDependent> dependents;
+  std::vector<LogEmployer> employers;    // Record/Employer
+  LogAddressCheck physical_address;      // Record/Physical{Provided,Corrected}Address, ...
+  LogAddressCheck mailing_address;       // Record/Mailing{Provided,Corrected}Address, ...
 };
 
 struct LogStage {
