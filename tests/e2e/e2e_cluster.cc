@@ -130,7 +130,7 @@ std::string Cluster::Config(const Service& s) const {
          client.encrypted_key + "\"\n    key_password: \"" + client.key_password +
          "\"\n    ca: \"" + tls.ca_cert + "\"\n    user_id: " + kUser + "\n";
   } else if (s.name == "importer") {
-    c += "xsd_dir: \"" + xsd + "\"\ndocstore: {root: \"" + docstore + "\"}\n";
+    c += "xsd_dir: \"" + xsd + "\"\ndocstore: {root: \"" + docstore + "\"}\n" + options_.dsos;
   }
   return c;
 }

@@ -33,6 +33,7 @@ std::string AutoCloseBuilderYaml();
 struct ClusterOptions {
   std::string name;     // the scratch folder and fixture names
   std::string builder;  // the builder's config after the common keys (builder:, orgs:, dsos:)
+  std::string dsos;     // a `dsos:` block for the uploader's and importer's operator APIs
   int partitions = 3;
 };
 

@@ -64,19 +64,28 @@ constexpr char kDso[] = "jdoe";
 constexpr char kFirst[] = "RLA0000001";   // sisgen's person
 constexpr char kSecond[] = "RLB0000001";  // the same person keyed in again under another id
 
+// The DSO, granted kOrg, on every service's API.
+std::string DsosYaml() {
+  return std::string("dsos:\n  ") + kDso + ":\n    token_sha256: " +
+         rpc::TokenSha256Hex(kToken) + "\n    orgs:\n      " + kOrg + ": {user_id: " + kUser +
+         "}\n";
+}
+
 // The DSO selects and closes by hand: no auto-select, no timer.
 std::string BuilderYaml() {
   return std::string("builder:\n  auto_select: false\n  close_interval_seconds: 0\n") +
          "  auto_close_selected: 0\norgs:\n  " + kOrg + ":\n    user_id: " + kUser + "\n" +
-         "dsos:\n  " + kDso + ":\n    token_sha256: " + rpc::TokenSha256Hex(kToken) +
-         "\n    orgs:\n      " + kOrg + ": {user_id: " + kUser + "}\n";
+         DsosYaml();
 }
 
 class Loop : public ::testing::Environment {
  public:
   void SetUp() override { cluster.Start(); }
   void TearDown() override { cluster.Stop(); }
-  e2e::Cluster cluster{{.name = "review_loop_e2e", .builder = BuilderYaml(), .partitions = 1}};
+  e2e::Cluster cluster{{.name = "review_loop_e2e",
+                        .builder = BuilderYaml(),
+                        .dsos = DsosYaml(),
+                        .partitions = 1}};
 };
 Loop* const loop = static_cast<Loop*>(::testing::AddGlobalTestEnvironment(new Loop));
 e2e::Cluster* const env = &loop->cluster;
@@ -441,8 +450,8 @@ TEST(ReviewLoopE2ETest, SevisctlListsTheUploadsAndTheFiledDocuments) {
   const std::string importer = env->Get("importer").grpc_address();
   for (const auto& [person, batch] : {std::pair{loop1.accepted_person, loop1.batch1},
                                       std::pair{loop1.fixed_person, loop1.batch2}}) {
-    const std::string args = "documents --importer " + importer + " --org " + kOrg +
-                             " --person " + person;
+    const std::string args = "documents --importer " + importer + " --token-file " +
+                             TokenFile() + " --org " + kOrg + " --person " + person;
     EXPECT_TRUE(testing::WaitUntil(
         [&] {
           run = Sevisctl(args);
@@ -453,13 +462,28 @@ TEST(ReviewLoopE2ETest, SevisctlListsTheUploadsAndTheFiledDocuments) {
     EXPECT_THAT(run.out, HasSubstr("\n" + batch + "  "));
     EXPECT_THAT(run.out, HasSubstr("/" + person + "/"));
 
-    // The same over gRPC: one PDF of this batch.
+    // The same over gRPC: one PDF of this batch, for the DSO's token only.
     auto stub = v1::ImportService::NewStub(rpc::Dial(importer));
     v1::ListDocumentsRequest request;
     request.set_org_id(kOrg);
     request.set_person_id(person);
     v1::ListDocumentsResponse response;
+    {
+      grpc::ClientContext anonymous;
+      anonymous.set_deadline(std::chrono::system_clock::now() + seconds(10));
+      EXPECT_EQ(stub->ListDocuments(&anonymous, request, &response).error_code(),
+                grpc::StatusCode::UNAUTHENTICATED);
+      v1::ListDocumentsRequest other = request;
+      other.set_org_id("XYZ214F99999000");
+      grpc::ClientContext wrong_org;
+      rpc::SetBearerToken(wrong_org, kToken);
+      wrong_org.set_deadline(std::chrono::system_clock::now() + seconds(10));
+      EXPECT_EQ(stub->ListDocuments(&wrong_org, other, &response).error_code(),
+                grpc::StatusCode::PERMISSION_DENIED);
+      EXPECT_EQ(response.documents_size(), 0);
+    }
     grpc::ClientContext context;
+    rpc::SetBearerToken(context, kToken);
     context.set_deadline(std::chrono::system_clock::now() + seconds(10));
     ASSERT_TRUE(stub->ListDocuments(&context, request, &response).ok());
     ASSERT_EQ(response.documents_size(), 1) << response.DebugString();

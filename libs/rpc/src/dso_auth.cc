@@ -117,3 +117,58 @@ void SetBearerToken(grpc::ClientContext& context, const std::string& token) {
 }
 
 }  // namespace sevisflow::rpc
+
+namespace sevisflow::rpc {
+
+bool IsOrgId(std::string_view org) {
+  auto digits = [&](size_t from, size_t n) {
+    for (size_t i = from; i < from + n; ++i) {
+      if (!absl::ascii_isdigit(static_cast<unsigned char>(org[i]))) return false;
+    }
+    return true;
+  };
+  if (org.size() == 15) {
+    for (size_t i = 0; i < 3; ++i) {
+      if (!absl::ascii_isupper(static_cast<unsigned char>(org[i]))) return false;
+    }
+    return org.compare(3, 4, "214F") == 0 && digits(7, 8);
+  }
+  if (org.size() == 9 && org[1] == '-' && org[3] == '-' && digits(4, 5)) {
+    if (org[0] == 'P') return org[2] >= '1' && org[2] <= '4';
+    if (org[0] == 'G') return org[2] >= '1' && org[2] <= '7';
+  }
+  return false;
+}
+
+std::vector<Dso> ReadDsos(common::ConfigReader& reader) {
+  std::vector<Dso> dsos;
+  if (!reader.Has("dsos")) return dsos;
+  for (const std::string& name : reader.Keys("dsos")) {
+    const std::string base = absl::StrCat("dsos.", name);
+    Dso dso;
+    dso.name = name;
+    dso.token_sha256 = reader.String(base + ".token_sha256", "");
+    if (reader.Has(base + ".orgs")) {
+      for (const std::string& org : reader.Keys(base + ".orgs")) {
+        if (!IsOrgId(org)) {
+          reader.AddError(absl::StrCat(base, ".orgs.", org),
+                          "not a SEVIS school code or program number");
+        }
+        dso.orgs.emplace(org, reader.String(absl::StrCat(base, ".orgs.", org, ".user_id"), ""));
+      }
+    }
+    dsos.push_back(std::move(dso));
+  }
+  return dsos;
+}
+
+absl::StatusOr<Dso> AuthenticateDso(const DsoDirectory& directory,
+                                    const grpc::ServerContext& context, std::string_view service) {
+  if (directory.empty()) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "no DSO is configured on this ", std::string(service), " (dsos.<name>.token_sha256 and orgs)"));
+  }
+  return directory.Authenticate(context);
+}
+
+}  // namespace sevisflow::rpc

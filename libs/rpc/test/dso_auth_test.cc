@@ -83,5 +83,57 @@ TEST(DsoAuthTest, TokenHashIsSha256Hex) {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(DsoAuthTest, OrgIdsAreSchoolCodesOrProgramNumbers) {
+  EXPECT_TRUE(IsOrgId("BOS214F00000001"));
+  EXPECT_TRUE(IsOrgId("P-1-12345"));
+  EXPECT_TRUE(IsOrgId("G-7-00001"));
+  EXPECT_FALSE(IsOrgId("bos214F00000001"));  // lower case
+  EXPECT_FALSE(IsOrgId("BOS215F00000001"));  // not 214F
+  EXPECT_FALSE(IsOrgId("P-5-12345"));        // P programs are 1-4
+  EXPECT_FALSE(IsOrgId("G-8-12345"));
+  EXPECT_FALSE(IsOrgId("P-1-1234"));
+  EXPECT_FALSE(IsOrgId(""));
+}
+
+TEST(DsoAuthTest, ReadDsosReadsTheSharedBlockAndNamesABadOrg) {
+  const std::string hash = TokenSha256Hex("tok-alice");
+  absl::StatusOr<common::ConfigReader> reader = common::ConfigReader::FromString(
+      "dsos:\n  alice:\n    token_sha256: " + hash +
+      "\n    orgs:\n      BOS214F00000001: {user_id: alicedso01}\n      P-1-12345: {}\n");
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  std::vector<Dso> dsos = ReadDsos(*reader);
+  ASSERT_TRUE(reader->Finish().ok()) << reader->Finish();
+  ASSERT_EQ(dsos.size(), 1u);
+  EXPECT_EQ(dsos[0].name, "alice");
+  EXPECT_EQ(dsos[0].token_sha256, hash);
+  EXPECT_EQ(dsos[0].orgs.at("BOS214F00000001"), "alicedso01");
+  EXPECT_EQ(dsos[0].orgs.at("P-1-12345"), "");  // the builder checks user IDs, not ReadDsos
+
+  absl::StatusOr<common::ConfigReader> bad = common::ConfigReader::FromString(
+      "dsos:\n  bob:\n    token_sha256: " + hash + "\n    orgs:\n      NOTANORG: {}\n");
+  ASSERT_TRUE(bad.ok());
+  ReadDsos(*bad);
+  absl::Status s = bad->Finish();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("dsos.bob.orgs.NOTANORG"), std::string_view::npos) << s;
+
+  absl::StatusOr<common::ConfigReader> none = common::ConfigReader::FromString("log: {}\n");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(ReadDsos(*none).empty());
+}
+
+TEST(DsoAuthTest, AServiceWithoutDsosRefusesEveryCallNamingIt) {
+  DsoDirectory empty;
+  grpc::ServerContext ctx;
+  grpc::testing::ServerContextTestSpouse spouse(&ctx);
+  spouse.AddClientMetadata("authorization", "Bearer tok-alice");
+  absl::StatusOr<Dso> dso = AuthenticateDso(empty, ctx, "importer");
+  EXPECT_EQ(dso.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(dso.status().message().find("importer"), std::string_view::npos);
+  absl::StatusOr<Dso> alice = AuthenticateDso(TwoDsos(), ctx, "importer");
+  ASSERT_TRUE(alice.ok()) << alice.status();
+  EXPECT_EQ(alice->name, "alice");
+}
+
 }  // namespace
 }  // namespace sevisflow::rpc

@@ -27,28 +27,6 @@ namespace {
 
 std::shared_ptr<spdlog::logger> Log() { return common::Logger("builder"); }
 
-// SEVIS OrgID (INTERFACE.md §9): school code [A-Z]{3}214F\d{8}, or program number
-// P-[1-4]-\d{5} / G-[1-7]-\d{5}.
-bool IsOrgId(const std::string& org) {
-  auto digits = [&](size_t from, size_t n) {
-    for (size_t i = from; i < from + n; ++i) {
-      if (!absl::ascii_isdigit(static_cast<unsigned char>(org[i]))) return false;
-    }
-    return true;
-  };
-  if (org.size() == 15) {
-    for (size_t i = 0; i < 3; ++i) {
-      if (!absl::ascii_isupper(static_cast<unsigned char>(org[i]))) return false;
-    }
-    return org.compare(3, 4, "214F") == 0 && digits(7, 8);
-  }
-  if (org.size() == 9 && org[1] == '-' && org[3] == '-' && digits(4, 5)) {
-    if (org[0] == 'P') return org[2] >= '1' && org[2] <= '4';
-    if (org[0] == 'G') return org[2] >= '1' && org[2] <= '7';
-  }
-  return false;
-}
-
 }  // namespace
 
 // "REGISTRATION,PERSONAL_INFO" style lists of event codes; a bad code is an error naming the key.
@@ -102,7 +80,7 @@ absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& reader) {
   if (reader.Has("orgs")) {
     for (const std::string& org : reader.Keys("orgs")) {
       const std::string base = absl::StrCat("orgs.", org);
-      if (!IsOrgId(org)) {
+      if (!rpc::IsOrgId(org)) {
         reader.AddError(base, "not a SEVIS school code or program number");
       }
       OrgOptions o;
@@ -125,25 +103,13 @@ absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& reader) {
       c.builder.orgs.emplace(org, std::move(o));
     }
   }
-  if (reader.Has("dsos")) {
-    for (const std::string& name : reader.Keys("dsos")) {
-      const std::string base = absl::StrCat("dsos.", name);
-      rpc::Dso dso;
-      dso.name = name;
-      dso.token_sha256 = reader.String(base + ".token_sha256", "");
-      if (reader.Has(base + ".orgs")) {
-        for (const std::string& org : reader.Keys(base + ".orgs")) {
-          const std::string key = absl::StrCat(base, ".orgs.", org, ".user_id");
-          std::string user = reader.String(key, "");
-          if (!IsOrgId(org)) reader.AddError(absl::StrCat(base, ".orgs.", org),
-                                             "not a SEVIS school code or program number");
-          if (absl::Status s = batching::CheckUserId(user); !s.ok()) {
-            reader.AddError(key, std::string(s.message()));
-          }
-          dso.orgs.emplace(org, std::move(user));
-        }
+  c.dsos = rpc::ReadDsos(reader);
+  for (const rpc::Dso& dso : c.dsos) {
+    for (const auto& [org, user] : dso.orgs) {
+      if (absl::Status s = batching::CheckUserId(user); !s.ok()) {
+        reader.AddError(absl::StrCat("dsos.", dso.name, ".orgs.", org, ".user_id"),
+                        std::string(s.message()));
       }
-      c.dsos.push_back(std::move(dso));
     }
   }
   if (absl::Status s = reader.Finish(); !s.ok()) return s;
@@ -243,11 +209,7 @@ class ReviewServiceImpl final : public sevisflow::v1::ReviewService::Service {
 
  private:
   absl::StatusOr<rpc::Dso> Authenticate(const grpc::ServerContext& context) const {
-    if (dsos_.empty()) {
-      return absl::UnauthenticatedError(
-          "no DSO is configured on this builder (dsos.<name>.token_sha256 and orgs)");
-    }
-    return dsos_.Authenticate(context);
+    return rpc::AuthenticateDso(dsos_, context, "builder");
   }
   absl::StatusOr<Actor> Authorize(const grpc::ServerContext& context,
                                   const std::string& org) const {

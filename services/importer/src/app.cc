@@ -13,6 +13,7 @@
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/redis/client.h"
+#include "sevisflow/rpc/dso_auth.h"
 #include "sevisflow/rpc/server.h"
 #include "sevisflow/rpc/status.h"
 #include "sevisflow/service/runtime.h"
@@ -27,14 +28,20 @@ auto& Log() {
   return logger;
 }
 
+// Every call names an org: the caller must be a DSO granted it (bearer token, dsos.* config),
+// as on the builder's review API, because masters and forms hold personal data.
 class ImportServiceImpl final : public v1::ImportService::Service {
  public:
-  explicit ImportServiceImpl(Importer& importer) : importer_(importer) {}
+  ImportServiceImpl(Importer& importer, const rpc::DsoDirectory& dsos)
+      : importer_(importer), dsos_(dsos) {}
 
-  grpc::Status GetMaster(grpc::ServerContext*, const v1::GetMasterRequest* request,
+  grpc::Status GetMaster(grpc::ServerContext* context, const v1::GetMasterRequest* request,
                          v1::GetMasterResponse* response) override {
     if (request->org_id().empty() || request->person_id().empty()) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "org_id and person_id required");
+    }
+    if (absl::Status s = Authorize(*context, request->org_id()); !s.ok()) {
+      return rpc::ToGrpcStatus(s);
     }
     auto record = importer_.GetMaster(request->org_id(), request->person_id());
     if (!record.ok()) return rpc::ToGrpcStatus(record.status());
@@ -43,8 +50,14 @@ class ImportServiceImpl final : public v1::ImportService::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status ListDocuments(grpc::ServerContext*, const v1::ListDocumentsRequest* request,
+  grpc::Status ListDocuments(grpc::ServerContext* context, const v1::ListDocumentsRequest* request,
                              v1::ListDocumentsResponse* response) override {
+    if (request->org_id().empty() || request->person_id().empty()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "org_id and person_id required");
+    }
+    if (absl::Status s = Authorize(*context, request->org_id()); !s.ok()) {
+      return rpc::ToGrpcStatus(s);
+    }
     auto docs = importer_.ListDocuments(request->org_id(), request->person_id());
     if (!docs.ok()) return rpc::ToGrpcStatus(docs.status());
     for (auto& d : *docs) *response->add_documents() = std::move(d);
@@ -52,7 +65,18 @@ class ImportServiceImpl final : public v1::ImportService::Service {
   }
 
  private:
+  absl::Status Authorize(const grpc::ServerContext& context, const std::string& org) const {
+    absl::StatusOr<rpc::Dso> dso = rpc::AuthenticateDso(dsos_, context, "importer");
+    if (!dso.ok()) return dso.status();
+    if (absl::Status s = rpc::CheckGranted(*dso, org); !s.ok()) {
+      Log()->warn("DSO {} refused for org {}", dso->name, org);
+      return s;
+    }
+    return absl::OkStatus();
+  }
+
   Importer& importer_;
+  const rpc::DsoDirectory& dsos_;
 };
 
 }  // namespace
@@ -67,6 +91,7 @@ struct App::Impl {
   std::unique_ptr<kafka::Consumer> consumer;
   std::unique_ptr<sevisxml::SchemaValidator> validator;
   std::unique_ptr<Importer> importer;
+  rpc::DsoDirectory dsos;
   std::unique_ptr<ImportServiceImpl> service;
   std::unique_ptr<rpc::ServerRunner> grpc;
   std::atomic<bool> stopping{false};
@@ -158,7 +183,13 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(ImporterConfig config,
   }
   impl->importer = std::make_unique<Importer>(std::move(io), *impl->redis, *impl->producer,
                                               *impl->validator, clock, impl->metrics);
-  impl->service = std::make_unique<ImportServiceImpl>(*impl->importer);
+  auto dsos = rpc::DsoDirectory::Create(c.dsos);
+  if (!dsos.ok()) return dsos.status();
+  impl->dsos = *std::move(dsos);
+  if (impl->dsos.empty()) {
+    Log()->warn("no DSO configured (dsos.*): ImportService refuses every call");
+  }
+  impl->service = std::make_unique<ImportServiceImpl>(*impl->importer, impl->dsos);
   return std::unique_ptr<App>(new App(std::move(impl)));
 }
 

@@ -15,7 +15,9 @@ absl::StatusOr<ImporterConfig> ReadImporterConfig(common::ConfigReader& reader,
   c.master_cache_size =
       static_cast<int>(reader.Int("importer.master_cache_size", c.master_cache_size, 0, 10000000));
   c.result_codes_path = reader.String("importer.result_codes", "");
+  c.dsos = rpc::ReadDsos(reader);
   if (auto s = reader.Finish(); !s.ok()) return s;
+  if (auto dir = rpc::DsoDirectory::Create(c.dsos); !dir.ok()) return dir.status();
   return c;
 }
 

@@ -2,11 +2,13 @@
 // The importer's typed configuration (README.md lists every key).
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "sevisflow/common/config.h"
 #include "sevisflow/common/logging.h"
 #include "sevisflow/common/service_config.h"
+#include "sevisflow/rpc/dso_auth.h"
 
 namespace sevisflow::importer {
 
@@ -19,6 +21,8 @@ struct ImporterConfig {
   // importer.result_codes: path of result-codes.tsv; "" = <xsd_dir>/../result-codes.tsv when
   // present.
   std::string result_codes_path;
+  // dsos.*: who may call ImportService, and for which orgs (rpc::ReadDsos; the builder's block).
+  std::vector<rpc::Dso> dsos;
 };
 
 // Reads every key, then reader.Finish(): unknown keys and bad values are errors naming them.

@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "sevisflow/common/config.h"
 
 namespace sevisflow::rpc {
 
@@ -48,6 +49,21 @@ absl::Status CheckGranted(const Dso& dso, std::string_view org_id);
 
 // Lowercase hex SHA-256 of a token (what the configuration stores).
 std::string TokenSha256Hex(std::string_view token);
+
+// SEVIS OrgID (INTERFACE.md §9): school code [A-Z]{3}214F\d{8}, or program number
+// P-[1-4]-\d{5} / G-[1-7]-\d{5}.
+bool IsOrgId(std::string_view org);
+
+// The `dsos` block every service with a DSO-facing API reads (the same block can be pasted into
+// each service's config): `dsos.<name>.token_sha256` and `dsos.<name>.orgs.<org>.user_id`. An
+// org that is not a SEVIS OrgID is an error on the reader; user IDs are read as given (the
+// builder, which writes them into batches, checks them).
+std::vector<Dso> ReadDsos(common::ConfigReader& reader);
+
+// Authenticates a call to `service`'s API: UNAUTHENTICATED naming the service's `dsos` keys
+// when none is configured, else DsoDirectory::Authenticate.
+absl::StatusOr<Dso> AuthenticateDso(const DsoDirectory& directory,
+                                    const grpc::ServerContext& context, std::string_view service);
 
 // Client side: attach `authorization: Bearer <token>`.
 void SetBearerToken(grpc::ClientContext& context, const std::string& token);
