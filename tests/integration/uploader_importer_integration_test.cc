@@ -12,7 +12,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <regex>
@@ -38,6 +37,7 @@
 #include "sevisflow/v1/batch.pb.h"
 #include "sevisflow/v1/master.pb.h"
 #include "sevisflow/v1/outcome.pb.h"
+#include "upload_fixture.h"
 
 namespace sevisflow {
 namespace {
@@ -128,15 +128,10 @@ v1::BatchDocument Document() {
   return doc;
 }
 
-void WriteText(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using testing::MetricValue;
+using testing::ReadText;
+using testing::TopicReader;
+using testing::WriteText;
 
 // Everything the scenario needs, started once.
 class Servers : public ::testing::Environment {
@@ -158,30 +153,23 @@ class Servers : public ::testing::Environment {
     tls = *t;
 
     // sevis-sim, results at once (like SEVIS Beta).
-    const std::string port_file = dir + "/sim.port";
-    fs::remove(port_file);
-    auto sim_proc = testing::ChildProcess::Spawn(
-        {std::string(SEVISFLOW_BINARY_DIR) + "/tools/sevis-sim/sevis-sim", "--cert",
-         tls.server_cert, "--key", tls.server_key, "--client-ca", tls.ca_cert, "--data-dir",
-         dir + "/sim-data", "--org", std::string(kOrg) + ":" + kUser, "--port", "0",
-         "--port-file", port_file, "--xsd-dir", testing::XsdDir()},
-        dir + "/sim.log");
+    auto sim_proc = testing::SpawnSim(testing::SimSpec{.dir = dir,
+                                                       .name = "sim",
+                                                       .cert = tls.server_cert,
+                                                       .key = tls.server_key,
+                                                       .client_ca = tls.ca_cert,
+                                                       .port = 0,
+                                                       .orgs = {kOrg},
+                                                       .user = kUser});
     ASSERT_TRUE(sim_proc.ok()) << sim_proc.status();
-    sim = std::move(*sim_proc);
-    ASSERT_TRUE(testing::WaitUntil([&] { return !ReadText(port_file).empty(); }, seconds(30)))
-        << sim->LogTail();
-    sim_port = std::stoi(ReadText(port_file));
+    sim = std::move(sim_proc->process);
+    sim_port = sim_proc->port;
 
     uploader_metrics_port = testing::FreePort();
     const auto& client = tls.clients.at(kOrg);
     WriteText(dir + "/uploader.yaml",
-              "kafka: {brokers: \"" + broker->bootstrap() + "\"}\n" +
-                  "redis: {host: 127.0.0.1, port: " + std::to_string(redis_server->port()) +
-                  "}\n" + "grpc: {listen: \"127.0.0.1:0\"}\n" +
-                  "metrics: {listen_host: 127.0.0.1, port: " +
-                  std::to_string(uploader_metrics_port) + "}\n" +
-                  "log: {level: debug}\n" + "xsd_dir: \"" + testing::XsdDir() + "\"\n" +
-                  "docstore: {root: \"" + docstore + "\"}\n" +
+              testing::ServiceYaml(broker->bootstrap(), redis_server->port(), "127.0.0.1:0",
+                                   uploader_metrics_port, docstore) +
                   "uploader:\n  endpoint: \"https://127.0.0.1:" + std::to_string(sim_port) +
                   "/sevisbatch/action/\"\n  poll_interval_seconds: 1\n"
                   "  poll_max_interval_seconds: 2\n" +
@@ -190,13 +178,8 @@ class Servers : public ::testing::Environment {
                   "\"\n    ca: \"" + tls.ca_cert + "\"\n    user_id: " + kUser + "\n");
     importer_metrics_port = testing::FreePort();
     WriteText(dir + "/importer.yaml",
-              "kafka: {brokers: \"" + broker->bootstrap() + "\"}\n" +
-                  "redis: {host: 127.0.0.1, port: " + std::to_string(redis_server->port()) +
-                  "}\n" + "grpc: {listen: \"127.0.0.1:0\"}\n" +
-                  "metrics: {listen_host: 127.0.0.1, port: " +
-                  std::to_string(importer_metrics_port) + "}\n" +
-                  "log: {level: debug}\n" + "xsd_dir: \"" + testing::XsdDir() + "\"\n" +
-                  "docstore: {root: \"" + docstore + "\"}\n");
+              testing::ServiceYaml(broker->bootstrap(), redis_server->port(), "127.0.0.1:0",
+                                   importer_metrics_port, docstore));
     auto up = testing::ChildProcess::Spawn(
         {std::string(SEVISFLOW_BINARY_DIR) + "/services/uploader/sevisflow-uploader", "--config",
          dir + "/uploader.yaml"},
@@ -242,40 +225,6 @@ class Servers : public ::testing::Environment {
 
 Servers* const env = static_cast<Servers*>(::testing::AddGlobalTestEnvironment(new Servers));
 
-// Reads a topic from the beginning with its own group and keeps everything it saw.
-class TopicReader {
- public:
-  explicit TopicReader(const std::string& topic) {
-    kafka::ConsumerOptions o;
-    o.brokers = env->broker->bootstrap();
-    o.group_id = "uit-reader-" + topic;
-    o.topics = {topic};
-    auto c = kafka::Consumer::Create(o);
-    EXPECT_TRUE(c.ok()) << c.status();
-    if (c.ok()) consumer_ = std::move(*c);
-  }
-  // Polls until at least n records were seen in total (or the timeout).
-  const std::vector<kafka::Message>& WaitFor(size_t n, milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (consumer_ && seen_.size() < n && std::chrono::steady_clock::now() < deadline) {
-      Drain(milliseconds(500));
-    }
-    return seen_;
-  }
-  const std::vector<kafka::Message>& Drain(milliseconds timeout) {
-    if (!consumer_) return seen_;
-    auto batch = consumer_->Poll(100, timeout);
-    if (batch.ok()) {
-      for (auto& m : *batch) seen_.push_back(std::move(m));
-    }
-    return seen_;
-  }
-
- private:
-  std::unique_ptr<kafka::Consumer> consumer_;
-  std::vector<kafka::Message> seen_;
-};
-
 nlohmann::json SimStats() {
   const auto& client = env->tls.clients.at(kOrg);
   http::TlsOptions tls;
@@ -292,19 +241,6 @@ nlohmann::json SimStats() {
 int UploadsOf(const nlohmann::json& stats, const char* field) {
   if (!stats.contains(field) || !stats[field].contains(kBatchId)) return 0;
   return stats[field][kBatchId].get<int>();
-}
-
-// The value of a metric sample line ("name{labels} value"), or -1 when absent.
-double Metric(int port, const std::string& sample) {
-  httplib::Client c("127.0.0.1", port);
-  auto res = c.Get("/metrics");
-  if (!res || res->status != 200) return -1;
-  std::istringstream in(res->body);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(sample + " ", 0) == 0) return std::stod(line.substr(sample.size() + 1));
-  }
-  return -1;
 }
 
 std::unique_ptr<redis::Client> Redis() {
@@ -326,9 +262,9 @@ TEST(UploaderImporterIntegrationTest, BatchUploadedOnceImportedOnce) {
   producer_options.brokers = env->broker->bootstrap();
   auto producer = kafka::Producer::Create(producer_options);
   ASSERT_TRUE(producer.ok()) << producer.status();
-  TopicReader results(kafka::kSevisResults);
-  TopicReader master(kafka::kSevisMaster);
-  TopicReader outcomes(kafka::kSevisOutcomes);
+  TopicReader results(env->broker->bootstrap(), {kafka::kSevisResults});
+  TopicReader master(env->broker->bootstrap(), {kafka::kSevisMaster});
+  TopicReader outcomes(env->broker->bootstrap(), {kafka::kSevisOutcomes});
 
   ASSERT_TRUE((*producer)->Send(kafka::kSevisBatches, kOrg, doc.SerializeAsString()).ok());
 
@@ -428,7 +364,7 @@ TEST(UploaderImporterIntegrationTest, BatchUploadedOnceImportedOnce) {
   const std::string duplicate =
       "sevisflow_uploader_batches_received_total{result=\"duplicate\"}";
   ASSERT_TRUE(testing::WaitUntil(
-      [&] { return Metric(env->uploader_metrics_port, duplicate) >= 1; }, seconds(60)))
+      [&] { return MetricValue(env->uploader_metrics_port, duplicate) >= 1; }, seconds(60)))
       << env->uploader->LogTail();
   std::this_thread::sleep_for(seconds(3));  // room for a wrong upload or result to show up
   stats = SimStats();
@@ -439,15 +375,15 @@ TEST(UploaderImporterIntegrationTest, BatchUploadedOnceImportedOnce) {
   ASSERT_TRUE((*producer)->Send(kafka::kSevisResults, kOrg, got_results[0].value).ok());
   const std::string replayed = "sevisflow_importer_imports_total{result=\"duplicate\"}";
   ASSERT_TRUE(testing::WaitUntil(
-      [&] { return Metric(env->importer_metrics_port, replayed) >= 1; }, seconds(60)))
+      [&] { return MetricValue(env->importer_metrics_port, replayed) >= 1; }, seconds(60)))
       << env->importer->LogTail();
   std::this_thread::sleep_for(seconds(2));
   EXPECT_EQ(master.Drain(seconds(1)).size(), 2u);
   EXPECT_EQ(outcomes.Drain(seconds(1)).size(), 2u);
-  EXPECT_EQ(Metric(env->importer_metrics_port,
+  EXPECT_EQ(MetricValue(env->importer_metrics_port,
                    "sevisflow_importer_imports_total{result=\"imported\"}"),
             1);
-  EXPECT_EQ(Metric(env->importer_metrics_port,
+  EXPECT_EQ(MetricValue(env->importer_metrics_port,
                    "sevisflow_importer_records_total{code=\"S0000\",result=\"accepted\"}"),
             2);
 }

@@ -187,8 +187,11 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(UploaderConfig config,
     tls.client_key_path = org.key;
     tls.key_password = org.key_password;
     tls.ca_bundle_path = org.ca;
+    http::Timeouts timeouts;
+    timeouts.connect = c.connect_timeout;
+    timeouts.total = c.request_timeout;
     impl->gateway->AddOrg(org_id, SevisEndpoints{org.upload_url, org.download_url},
-                          std::move(tls));
+                          std::move(tls), timeouts);
     Log()->info("org {}: posts to {}", org_id, org.endpoint);
   }
   impl->cert_monitor = std::make_unique<CertExpiryMonitor>(

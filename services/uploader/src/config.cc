@@ -90,6 +90,10 @@ absl::StatusOr<UploaderConfig> ReadUploaderConfig(common::ConfigReader& reader,
       std::chrono::seconds(reader.Int("uploader.breaker_cooldown_seconds", 300, 1, day));
   c.stuck_after =
       std::chrono::seconds(reader.Int("uploader.stuck_after_seconds", 2 * day, 0, 30 * day));
+  c.connect_timeout =
+      std::chrono::seconds(reader.Int("uploader.connect_timeout_seconds", 10, 1, 600));
+  c.request_timeout =
+      std::chrono::seconds(reader.Int("uploader.request_timeout_seconds", 120, 1, 3600));
 
   c.docstore_root = reader.String("docstore.root", "");
   if (c.docstore_root.empty()) reader.AddError("docstore.root", "required");

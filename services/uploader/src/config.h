@@ -50,6 +50,10 @@ struct UploaderConfig {
   // A batch without its result this long after ingest is "stuck" (uploader.
   // stuck_after_seconds; 0 disables).
   std::chrono::milliseconds stuck_after{std::chrono::hours(48)};
+  // Per-request limits of every SEVIS call (uploader.connect_timeout_seconds /
+  // request_timeout_seconds): a hung server counts as a transport failure after these.
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(120)};
   std::string docstore_root;
   std::map<std::string, OrgCredentials> orgs;  // by org id
 };

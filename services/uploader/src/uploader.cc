@@ -407,6 +407,15 @@ absl::Status Uploader::DoPoll(UploadRecord record) {
   Reply reply = ToReply(response);
   ReportToBreaker(record.org_id, reply);
   Decision decision = InterpretDownloadReply(record.state, reply);
+  if (decision.kind == Decision::Kind::kResultReady && reply.is_zip) {
+    // A zip cut short or damaged in transit is fetched again, never published: the importer
+    // could not read it and SEVIS keeps the result for later downloads.
+    if (absl::Status zip_ok = CheckZip(response->body, kLogEntry); !zip_ok.ok()) {
+      Log()->warn("batch {} of {}: {}; downloading again", record.batch_id, record.org_id,
+                  std::string(zip_ok.message()));
+      decision = {Decision::Kind::kRetry, "", std::string(zip_ok.message())};
+    }
+  }
   record = CountDownloadAttempt(std::move(record));
   metrics_
       .GetCounter("sevisflow_uploader_download_polls_total", "Download polls by outcome",

@@ -163,6 +163,27 @@ TEST(Config, ResilienceKeysAndDefaults) {
   EXPECT_EQ(c->stuck_after, std::chrono::seconds(3600));
 }
 
+TEST(Config, RequestTimeoutsAndDefaults) {
+  auto d = Read(std::string("uploader:\n  endpoint: alpha\n") + kOrg);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->connect_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(d->request_timeout, std::chrono::seconds(120));
+
+  auto c = Read(std::string("uploader:\n  endpoint: alpha\n  connect_timeout_seconds: 3\n"
+                            "  request_timeout_seconds: 45\n") +
+                kOrg);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->connect_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(c->request_timeout, std::chrono::seconds(45));
+
+  auto bad = Read(std::string("uploader:\n  endpoint: alpha\n  request_timeout_seconds: 0\n") +
+                  kOrg);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(std::string(bad.status().message()).find("uploader.request_timeout_seconds"),
+            std::string::npos)
+      << bad.status();
+}
+
 TEST(Config, BadResilienceValuesAreNamed) {
   auto c = Read(std::string("uploader:\n  endpoint: alpha\n  retry_jitter: 1.5\n"
                             "  breaker_failures: 0\n") +

@@ -28,5 +28,32 @@ TEST(ZipIo, ZipSingleEntryIsReadable) {
   EXPECT_EQ(std::string(buf, static_cast<size_t>(n)), "<TransactionLog/>");
 }
 
+TEST(ZipIo, CheckZipAcceptsAnIntactResult) {
+  auto zip = ZipSingleEntry("sevis_transaction_log.xml", std::string(5000, 'x') + "<Log/>");
+  ASSERT_TRUE(zip.ok()) << zip.status();
+  EXPECT_TRUE(CheckZip(*zip, "sevis_transaction_log.xml").ok());
+}
+
+TEST(ZipIo, CheckZipRefusesTruncatedCorruptOrIncompleteZips) {
+  // Varied content so that the deflated entry is long enough to damage in its middle.
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += std::to_string(i * 7919 % 10007) + ",";
+  auto zip = ZipSingleEntry("sevis_transaction_log.xml", text);
+  ASSERT_TRUE(zip.ok()) << zip.status();
+
+  const std::string truncated = zip->substr(0, zip->size() / 2);
+  absl::Status s = CheckZip(truncated, "sevis_transaction_log.xml");
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+
+  std::string corrupt = *zip;
+  for (size_t i = corrupt.size() / 3; i < 2 * corrupt.size() / 3; ++i) corrupt[i] = '\x5a';
+  s = CheckZip(corrupt, "sevis_transaction_log.xml");
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+
+  s = CheckZip(*zip, "other.xml");
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  EXPECT_NE(s.message().find("other.xml"), std::string::npos) << s;
+}
+
 }  // namespace
 }  // namespace sevisflow::uploader

@@ -151,6 +151,12 @@ absl::Status SimServer::Start() {
     return absl::FailedPreconditionError(absl::StrCat(
         "TLS setup failed: check ", c.cert_file, ", ", c.key_file, " and ", c.client_ca_file));
   }
+  // Clients that verify peers resume TLS sessions on a new connection (after a dropped one,
+  // say). OpenSSL refuses to resume a session on a server that verifies client certificates
+  // unless a session id context is set, and answers with an "internal error" alert instead.
+  static constexpr unsigned char kSessionContext[] = "sevis-sim";
+  SSL_CTX_set_session_id_context(svr.ssl_context(), kSessionContext,
+                                 sizeof(kSessionContext) - 1);
   svr.set_payload_max_length(kMaxPayloadBytes);
   svr.set_read_timeout(std::chrono::seconds(30));
   svr.set_write_timeout(std::chrono::seconds(30));

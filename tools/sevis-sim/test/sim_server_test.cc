@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
 
 #include <chrono>
 #include <memory>
@@ -23,6 +25,54 @@
 
 namespace sevisflow::sim {
 namespace {
+
+struct SslCtxFree {
+  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
+};
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free_all(b); }
+};
+struct SessionFree {
+  void operator()(SSL_SESSION* s) const { SSL_SESSION_free(s); }
+};
+using SessionPtr = std::unique_ptr<SSL_SESSION, SessionFree>;
+
+// One raw TLS connection (OpenSSL, client certificate, server verified) sending GET /sim/stats;
+// resumes `resume` when given. Returns the HTTP status line ("" when the handshake or the
+// request failed), whether the session was resumed and the session for a later connection.
+struct RawTls {
+  std::string status_line;
+  bool reused = false;
+  SessionPtr session;
+};
+
+RawTls RawGetStats(int port, const testing::TlsMaterial& tls, const std::string& org,
+                   SSL_SESSION* resume) {
+  RawTls out;
+  std::unique_ptr<SSL_CTX, SslCtxFree> ctx(SSL_CTX_new(TLS_client_method()));
+  SSL_CTX_use_certificate_file(ctx.get(), tls.clients.at(org).cert.c_str(), SSL_FILETYPE_PEM);
+  SSL_CTX_use_PrivateKey_file(ctx.get(), tls.clients.at(org).key.c_str(), SSL_FILETYPE_PEM);
+  SSL_CTX_load_verify_locations(ctx.get(), tls.ca_cert.c_str(), nullptr);
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_ssl_connect(ctx.get()));
+  SSL* ssl = nullptr;  // owned by bio
+  BIO_get_ssl(bio.get(), &ssl);
+  const std::string address = "127.0.0.1:" + std::to_string(port);
+  BIO_set_conn_hostname(bio.get(), address.c_str());
+  if (resume != nullptr) SSL_set_session(ssl, resume);
+  if (BIO_do_connect(bio.get()) != 1 || BIO_do_handshake(bio.get()) != 1) return out;
+  const std::string request =
+      "GET /sim/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  BIO_write(bio.get(), request.data(), static_cast<int>(request.size()));
+  std::string reply;
+  char buf[4096];
+  int n;
+  while ((n = BIO_read(bio.get(), buf, sizeof buf)) > 0) reply.append(buf, static_cast<size_t>(n));
+  out.status_line = reply.substr(0, reply.find("\r\n"));
+  out.reused = SSL_session_reused(ssl) == 1;
+  out.session.reset(SSL_get1_session(ssl));
+  return out;
+}
 
 constexpr char kOrg[] = "ABC214F12345000";
 constexpr char kUser[] = "dso0000001";
@@ -214,6 +264,18 @@ TEST_F(SimServerTest, ServerCertificateFromConfigExpiredIsRefusedByClients) {
   auto res = Upload(*Client(), "SIMSRV00000006");
   ASSERT_FALSE(res);
   EXPECT_EQ(res.error(), httplib::Error::SSLServerVerification);
+}
+
+TEST_F(SimServerTest, ClientsResumeTlsSessionsOnNewConnections) {
+  // A client whose connection was dropped reconnects resuming its session (curl does); the
+  // server must accept that rather than fail the handshake with an internal-error alert.
+  Start();
+  RawTls first = RawGetStats(server_->port(), tls_, kOrg, nullptr);
+  ASSERT_EQ(first.status_line, "HTTP/1.1 200 OK");
+  ASSERT_NE(first.session, nullptr);
+  RawTls second = RawGetStats(server_->port(), tls_, kOrg, first.session.get());
+  EXPECT_EQ(second.status_line, "HTTP/1.1 200 OK");
+  EXPECT_TRUE(second.reused);
 }
 
 }  // namespace
