@@ -24,8 +24,8 @@ auto& Log() {
 
 }  // namespace
 
-std::string ImportedKey(std::string_view batch_id) {
-  return "sf:imported:" + std::string(batch_id);
+std::string ImportedKey(std::string_view org_id, std::string_view batch_id) {
+  return "sf:imported:" + std::string(org_id) + ":" + std::string(batch_id);
 }
 
 std::string ImporterMasterKey(std::string_view org_id, std::string_view person_id) {
@@ -101,7 +101,7 @@ absl::Status Importer::Handle(const kafka::Message& message) {
   if (!IsSafePathComponent(result.batch_id()) || !IsSafePathComponent(result.org_id())) {
     return DeadLetter(message, "batch_id or org_id missing or invalid");
   }
-  auto done = redis_.Get(ImportedKey(result.batch_id()));
+  auto done = redis_.Get(ImportedKey(result.org_id(), result.batch_id()));
   if (!done.ok()) return done.status();
   if (done->has_value()) {
     Log()->info("batch {} already imported: nothing to do", result.batch_id());
@@ -237,7 +237,7 @@ absl::Status Importer::Publish(const v1::BatchResult& result, const ImportPlan& 
   const std::string marker = "accepted=" + std::to_string(accepted) +
                              " rejected=" + std::to_string(rejected) +
                              " at=" + common::FormatRfc3339(clock_.Now());
-  if (auto s = redis_.Set(ImportedKey(result.batch_id()), marker); !s.ok()) return s;
+  if (auto s = redis_.Set(ImportedKey(result.org_id(), result.batch_id()), marker); !s.ok()) return s;
   for (const auto& m : plan.master_records) Remember(m);
   if (plan.batch_failure_code) {
     // The code only: a batch-level code carries no personal data.

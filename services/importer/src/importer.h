@@ -1,7 +1,7 @@
 #pragma once
 // The importer's logic over its I/O: a sevis.results record (a BatchResult pointing at the
 // result zip in the document store) becomes master records on sevis.master, outcomes on
-// sevis.outcomes and PDFs filed per person; `sf:imported:<batch_id>` is set last, so a replay
+// sevis.outcomes and PDFs filed per person; `sf:imported:<org>:<batch_id>` is set last, so a replay
 // after a crash redoes only idempotent effects and a replay after success does nothing.
 
 #include <map>
@@ -34,7 +34,9 @@ class SchemaValidator;
 namespace sevisflow::importer {
 
 inline constexpr char kLogEntryName[] = "sevis_transaction_log.xml";
-std::string ImportedKey(std::string_view batch_id);  // sf:imported:<batch_id>
+// sf:imported:<org>:<batch_id>. Batch ids are unique per org only (each org has its own
+// counter), so the org is part of the key.
+std::string ImportedKey(std::string_view org_id, std::string_view batch_id);
 // sf:importer:master:<org>/<person>: the master row this importer last published for the
 // person, read back as the row the next accepted updates apply to.
 std::string ImporterMasterKey(std::string_view org_id, std::string_view person_id);

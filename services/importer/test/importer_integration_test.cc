@@ -225,7 +225,7 @@ TEST_F(ImporterIntegrationTest, BatchLevelFailuresReturnEveryAlertOnceAndNotFina
     EXPECT_EQ(o.error_message(), "XML does not comply with SEVIS schema");
   }
   EXPECT_EQ(Counter("sevisflow_importer_batch_results_total", {{"code", "S0013"}}), 1);
-  auto marker = redis_->Get(ImportedKey("SFIT0000000001"));
+  auto marker = redis_->Get(ImportedKey(kOrg, "SFIT0000000001"));
   ASSERT_TRUE(marker.ok());
   EXPECT_TRUE(marker->has_value());
 
@@ -256,7 +256,7 @@ TEST_F(ImporterIntegrationTest, BatchLevelFailuresReturnEveryAlertOnceAndNotFina
   pending.download_result_code = "S0030";
   ASSERT_TRUE(importer_->Handle(Result("SFIT0000000003", {records[0]}, &pending)).ok());
   EXPECT_EQ(dlq.WaitFor(1, seconds(60)).size(), 1u);
-  auto no_marker = redis_->Get(ImportedKey("SFIT0000000003"));
+  auto no_marker = redis_->Get(ImportedKey(kOrg, "SFIT0000000003"));
   ASSERT_TRUE(no_marker.ok());
   EXPECT_FALSE(no_marker->has_value());
   EXPECT_EQ(outcomes.WaitFor(4, seconds(3)).size(), 3u);
