@@ -128,7 +128,7 @@ std::string Cluster::Config(const Service& s) const {
          "/sevisbatch/action/\"\n  poll_interval_seconds: 1\n  poll_max_interval_seconds: 2\n" +
          "orgs:\n  " + kOrg + ":\n    cert: \"" + client.cert + "\"\n    key: \"" +
          client.encrypted_key + "\"\n    key_password: \"" + client.key_password +
-         "\"\n    ca: \"" + tls.ca_cert + "\"\n    user_id: " + kUser + "\n";
+         "\"\n    ca: \"" + tls.ca_cert + "\"\n    user_id: " + kUser + "\n" + options_.dsos;
   } else if (s.name == "importer") {
     c += "xsd_dir: \"" + xsd + "\"\ndocstore: {root: \"" + docstore + "\"}\n" + options_.dsos;
   }

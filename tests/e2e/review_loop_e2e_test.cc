@@ -420,7 +420,8 @@ TEST(ReviewLoopE2ETest, SevisctlListsTheUploadsAndTheFiledDocuments) {
 
   // Both batches downloaded at the uploader.
   const std::string uploads = "uploads list --uploader " +
-                              env->Get("uploader").grpc_address() + " --org " + kOrg +
+                              env->Get("uploader").grpc_address() + " --token-file " +
+                              TokenFile() + " --org " + kOrg +
                               " --state downloaded";
   CliRun run;
   EXPECT_TRUE(testing::WaitUntil(
@@ -436,8 +437,8 @@ TEST(ReviewLoopE2ETest, SevisctlListsTheUploadsAndTheFiledDocuments) {
 
   // A downloaded batch is not retried, an unknown one is not found: the uploader's refusals
   // reach the operator as a message and exit code 1 (stderr captured with stdout here).
-  const std::string uploader = " --uploader " + env->Get("uploader").grpc_address() + " --org " +
-                               kOrg + " 2>&1";
+  const std::string uploader = " --uploader " + env->Get("uploader").grpc_address() +
+                               " --token-file " + TokenFile() + " --org " + kOrg + " 2>&1";
   run = Sevisctl("uploads retry --batch " + loop1.batch1 + uploader);
   EXPECT_EQ(run.code, 1) << run.out;
   EXPECT_THAT(run.out, HasSubstr("uploader: FAILED_PRECONDITION: "));

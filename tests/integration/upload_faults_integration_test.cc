@@ -22,6 +22,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,7 @@
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/redis/client.h"
 #include "sevisflow/rpc/client.h"
+#include "sevisflow/rpc/dso_auth.h"
 #include "sevisflow/testing/certs.h"
 #include "sevisflow/testing/kafka_broker.h"
 #include "sevisflow/testing/ports.h"
@@ -56,6 +58,8 @@ using std::chrono::seconds;
 using ::testing::HasSubstr;
 
 constexpr char kUser[] = "dso0000001";
+// The operator on UploadService: a DSO granted every org of the uploader under test.
+constexpr char kToken[] = "tok-upload-faults-0001";
 
 // One organisation per test (SchoolCode pattern [A-Z]{3}214F\d{8}).
 constexpr char kOrg500[] = "FLT214F10000001";
@@ -71,12 +75,13 @@ constexpr char kOrgExpiredServer[] = "FLT214F10000010";
 constexpr char kOrgStuck[] = "FLT214F10000011";
 constexpr char kOrgDuplicate[] = "FLT214F10000012";
 constexpr char kOrgBadCert[] = "FLT214F10000013";
+constexpr char kOrgAuth[] = "FLT214F10000014";
 
 const std::vector<std::string>& AllOrgs() {
   static const std::vector<std::string> orgs = {
       kOrg500,   kOrgTimeout,       kOrgSlow,  kOrgDrop,      kOrgDropAfter,
       kOrgTruncated, kOrgCorrupt,   kOrgNotYet, kOrgOutage,   kOrgExpiredServer,
-      kOrgStuck, kOrgDuplicate,     kOrgBadCert};
+      kOrgStuck, kOrgDuplicate,     kOrgBadCert, kOrgAuth};
   return orgs;
 }
 
@@ -348,6 +353,8 @@ class UploaderProcess {
       yaml += "    user_id: " + std::string(kUser) + "\n";
       if (!o.endpoint.empty()) yaml += "    endpoint: \"" + o.endpoint + "\"\n";
     }
+    yaml += "dsos:\n  ops:\n    token_sha256: " + rpc::TokenSha256Hex(kToken) + "\n    orgs:\n";
+    for (const auto& o : setup.orgs) yaml += "      " + o.org + ": {}\n";
     const std::string config = env->dir + "/uploader-" + name_ + ".yaml";
     WriteText(config, yaml);
     auto p = testing::ChildProcess::Spawn({UploaderBinary(), "--config", config},
@@ -383,10 +390,22 @@ class UploaderProcess {
     return testing::MetricValue(metrics_port_, sample);
   }
 
+  // The status of a ListUploads call for `org` with `token` ("" = none).
+  grpc::StatusCode ListStatus(const std::string& org, const std::string& token,
+                              v1::ListUploadsResponse* resp) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + seconds(10));
+    if (!token.empty()) rpc::SetBearerToken(ctx, token);
+    v1::ListUploadsRequest req;
+    req.set_org_id(org);
+    return stub_->ListUploads(&ctx, req, resp).error_code();
+  }
+
   // The batch through UploadService.ListUploads (nullopt: unknown or the call failed).
   std::optional<v1::UploadState> Upload(const std::string& org, const std::string& batch_id) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + seconds(10));
+    rpc::SetBearerToken(ctx, kToken);
     v1::ListUploadsRequest req;
     req.set_org_id(org);
     v1::ListUploadsResponse resp;
@@ -442,8 +461,8 @@ void Publish(const v1::BatchDocument& doc) {
   ASSERT_TRUE((*producer)->Send(kafka::kSevisBatches, doc.org_id(), doc.SerializeAsString()).ok());
 }
 
-bool Imported(const std::string& batch_id) {
-  auto v = Redis()->Get("sf:imported:" + batch_id);
+bool Imported(const std::string& org, const std::string& batch_id) {
+  auto v = Redis()->Get("sf:imported:" + org + ":" + batch_id);
   return v.ok() && v->has_value();
 }
 
@@ -462,7 +481,7 @@ v1::UploadState ExpectDeliveredOnce(UploaderProcess& uploader, const std::string
   EXPECT_FALSE(state->stuck());
   EXPECT_EQ(state->circuit_state(), "closed");
 
-  EXPECT_TRUE(testing::WaitUntil([&] { return Imported(batch_id); }, seconds(60)))
+  EXPECT_TRUE(testing::WaitUntil([&] { return Imported(org, batch_id); }, seconds(60)))
       << env->importer->LogTail();
 
   // Everything published for this batch: wait for the expected records, then leave room for
@@ -536,6 +555,26 @@ class UploadFaultsTest : public ::testing::Test {
  private:
   nlohmann::json served_before_;
 };
+
+// ---- the operator API --------------------------------------------------------------------
+
+TEST_F(UploadFaultsTest, UploadServiceAnswersOnlyADsoGrantedTheOrg) {
+  UploaderProcess uploader;
+  ASSERT_TRUE(uploader.Start(SetupFor(kOrgAuth)).ok());
+  Publish(Document(kOrgAuth));
+  ExpectDeliveredOnce(uploader, kOrgAuth);
+  v1::ListUploadsResponse resp;
+  EXPECT_EQ(uploader.ListStatus(kOrgAuth, "", &resp), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(uploader.ListStatus(kOrgAuth, "tok-someone-else", &resp),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(uploader.ListStatus(kOrgSlow, kToken, &resp), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(resp.uploads_size(), 0);
+  // Without an org: every batch of the DSO's orgs, and only those (the shared Redis holds the
+  // other tests' batches too).
+  ASSERT_EQ(uploader.ListStatus("", kToken, &resp), grpc::StatusCode::OK);
+  ASSERT_GE(resp.uploads_size(), 1);
+  for (const auto& u : resp.uploads()) EXPECT_EQ(u.org_id(), kOrgAuth);
+}
 
 // ---- transport faults on upload -----------------------------------------------------------
 
@@ -753,7 +792,7 @@ TEST_F(UploadFaultsTest, StuckBatchRaisesGaugeUntilResultsArrive) {
   EXPECT_EQ(u->state(), "UPLOADED");
   EXPECT_EQ(u->download_result_code(), "S0030");
   EXPECT_THAT(uploader.Log(), HasSubstr("is stuck"));
-  EXPECT_FALSE(Imported(batch_id));
+  EXPECT_FALSE(Imported(kOrgStuck, batch_id));
 
   ClearFaults();  // SEVIS finally processes it
   ExpectDeliveredOnce(uploader, kOrgStuck);
@@ -791,8 +830,51 @@ TEST_F(UploadFaultsTest, BatchIdAlreadyUsedIsTerminalAndNeverResent) {
                             kOrgDuplicate + "\"}"),
             1);
   EXPECT_THAT(uploader.Log(), HasSubstr("S0010 (batch id already used): terminal"));
-  // Several retry intervals later: still one POST from us (two in all), no result, no import.
+  // Its records go back to review: one zip-less BatchResult with S0010, imported as a
+  // batch-level rejection of every record, exactly once.
+  auto rejection_of = [&](const std::vector<kafka::Message>& seen) {
+    std::vector<v1::BatchResult> out;
+    for (const auto& m : seen) {
+      v1::BatchResult r;
+      if (r.ParseFromString(m.value) && r.batch_id() == batch_id) out.push_back(r);
+    }
+    return out;
+  };
+  auto outcomes_of = [&](const std::vector<kafka::Message>& seen) {
+    std::vector<v1::Outcome> out;
+    for (const auto& m : seen) {
+      v1::Outcome o;
+      if (o.ParseFromString(m.value) && o.batch_id() == batch_id) out.push_back(o);
+    }
+    return out;
+  };
+  env->results->DrainUntil([&](const auto& seen) { return !rejection_of(seen).empty(); },
+                           seconds(30));
+  env->outcomes->DrainUntil([&](const auto& seen) { return outcomes_of(seen).size() >= 2; },
+                            seconds(30));
+  EXPECT_TRUE(testing::WaitUntil([&] { return Imported(kOrgDuplicate, batch_id); }, seconds(30)))
+      << env->importer->LogTail();
+  // Several retry intervals later: still one POST from us (two in all), one rejection, and
+  // one outcome per record.
   std::this_thread::sleep_for(seconds(4));
+  env->results->Drain(milliseconds(300));
+  env->outcomes->Drain(milliseconds(300));
+  const std::vector<v1::BatchResult> rejections = rejection_of(env->results->seen());
+  ASSERT_EQ(rejections.size(), 1u);
+  EXPECT_EQ(rejections[0].upload_result_code(), "S0010");
+  EXPECT_TRUE(rejections[0].zip_path().empty());
+  EXPECT_EQ(rejections[0].records_size(), doc.records_size());
+  const std::vector<v1::Outcome> outcomes = outcomes_of(env->outcomes->seen());
+  EXPECT_EQ(static_cast<int>(outcomes.size()), doc.records_size());
+  std::set<std::string> alerts;
+  for (const v1::Outcome& o : outcomes) {
+    EXPECT_FALSE(o.accepted());
+    EXPECT_TRUE(o.batch_level());
+    EXPECT_EQ(o.error_code(), "S0010");
+    EXPECT_FALSE(o.error_message().empty());
+    alerts.insert(o.alert_id());
+  }
+  EXPECT_EQ(static_cast<int>(alerts.size()), doc.records_size());
   const nlohmann::json stats = SimStats();
   EXPECT_EQ(StatOf(stats, "uploads_by_batch", batch_id), 2) << stats.dump();
   EXPECT_EQ(StatOf(stats, "accepted_by_batch", batch_id), 1) << stats.dump();
@@ -800,12 +882,7 @@ TEST_F(UploadFaultsTest, BatchIdAlreadyUsedIsTerminalAndNeverResent) {
   ASSERT_TRUE(u);
   EXPECT_EQ(u->state(), "REJECTED");
   EXPECT_EQ(u->upload_attempts(), 1);
-  for (const auto& m : env->results->Drain(milliseconds(500))) {
-    v1::BatchResult r;
-    ASSERT_TRUE(r.ParseFromString(m.value));
-    EXPECT_NE(r.batch_id(), batch_id);
-  }
-  EXPECT_FALSE(Imported(batch_id));
+  EXPECT_TRUE(u->next_attempt_at().empty());
 }
 
 // ---- client certificates at start-up --------------------------------------------------------

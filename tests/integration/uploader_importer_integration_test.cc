@@ -354,7 +354,7 @@ TEST(UploaderImporterIntegrationTest, BatchUploadedOnceImportedOnce) {
   EXPECT_EQ(active->integer, 0);
   ASSERT_TRUE(testing::WaitUntil(
       [&] {
-        auto v = redis->Get(std::string("sf:imported:") + kBatchId);
+        auto v = redis->Get(std::string("sf:imported:") + kOrg + ":" + kBatchId);
         return v.ok() && v->has_value();
       },
       seconds(30)));

@@ -111,14 +111,4 @@ absl::StatusOr<v1::ListDocumentsRequest> MakeListDocumentsRequest(std::string_vi
   return request;
 }
 
-absl::StatusOr<std::optional<Token>> OptionalToken(const std::string& token_file,
-                                                   const EnvLookup& env) {
-  if (token_file.empty() && !env("SEVISFLOW_TOKEN_FILE") && !env("SEVISFLOW_TOKEN")) {
-    return std::optional<Token>();
-  }
-  absl::StatusOr<Token> token = ResolveToken(token_file, env);
-  if (!token.ok()) return token.status();
-  return std::optional<Token>(*std::move(token));
-}
-
 }  // namespace sevisflow::sevisctl

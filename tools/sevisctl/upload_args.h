@@ -42,10 +42,4 @@ absl::StatusOr<v1::CancelUploadRequest> MakeCancelUploadRequest(std::string_view
 absl::StatusOr<v1::ListDocumentsRequest> MakeListDocumentsRequest(std::string_view org,
                                                                   std::string_view person);
 
-// The bearer token for a service that may not ask for one (the uploader and the importer do not
-// authenticate yet): nullopt when no source is given (no --token-file, $SEVISFLOW_TOKEN_FILE or
-// $SEVISFLOW_TOKEN); else ResolveToken's token, or its error when a source is given but bad.
-absl::StatusOr<std::optional<Token>> OptionalToken(const std::string& token_file,
-                                                   const EnvLookup& env);
-
 }  // namespace sevisflow::sevisctl

@@ -8,9 +8,9 @@
 //
 // `uploads` takes --uploader (else $SEVISFLOW_UPLOADER_ADDR, else 127.0.0.1:50053),
 // `documents` --importer (else $SEVISFLOW_IMPORTER_ADDR, else 127.0.0.1:50054); all take --json
-// and --timeout-ms. Neither service authenticates callers yet: a bearer token is sent only when
-// one is configured (--token-file, $SEVISFLOW_TOKEN_FILE, $SEVISFLOW_TOKEN), so the commands
-// keep working when they start to. Flags -> requests is upload_args.h, replies -> text
+// and --timeout-ms. Both services check the DSO's bearer token and org like the review API; the
+// token comes from the same sources (--token-file, $SEVISFLOW_TOKEN_FILE, $SEVISFLOW_TOKEN).
+// Flags -> requests is upload_args.h, replies -> text
 // upload_format.h (both unit-tested); this file makes the calls.
 
 #include <CLI/CLI.hpp>
@@ -102,15 +102,13 @@ int Failed(const grpc::Status& status, const Target& target) {
 // (the reason printed on stderr).
 int Call(const UploadFlags& flags, const Target& target,
          const std::function<grpc::Status(grpc::ClientContext*)>& call) {
-  absl::StatusOr<std::optional<Token>> token = OptionalToken(flags.token_file, ProcessEnv);
+  absl::StatusOr<Token> token = ResolveToken(flags.token_file, ProcessEnv);
   if (!token.ok()) return BadArguments(token.status());
+  if (!token->warning.empty()) std::cerr << token->warning << "\n";
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::milliseconds(flags.timeout_ms));
-  if (token->has_value()) {
-    if (!(*token)->warning.empty()) std::cerr << (*token)->warning << "\n";
-    rpc::SetBearerToken(context, (*token)->value);
-  }
+  rpc::SetBearerToken(context, token->value);
   const grpc::Status status = call(&context);
   if (!status.ok()) return Failed(status, target);
   return kReviewOk;

@@ -10,6 +10,7 @@
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/redis/client.h"
+#include "sevisflow/rpc/dso_auth.h"
 #include "sevisflow/rpc/server.h"
 #include "sevisflow/rpc/status.h"
 #include "sevisflow/service/runtime.h"
@@ -26,31 +27,45 @@ auto& Log() {
   return logger;
 }
 
+// Every call is a DSO's (bearer token, dsos.* config, as on the builder's review API): a listing
+// without an org shows the DSO's granted orgs only; retry and cancel need the batch's org.
 class UploadServiceImpl final : public v1::UploadService::Service {
  public:
-  explicit UploadServiceImpl(Uploader& uploader) : uploader_(uploader) {}
+  UploadServiceImpl(Uploader& uploader, const rpc::DsoDirectory& dsos)
+      : uploader_(uploader), dsos_(dsos) {}
 
-  grpc::Status ListUploads(grpc::ServerContext*, const v1::ListUploadsRequest* request,
+  grpc::Status ListUploads(grpc::ServerContext* context, const v1::ListUploadsRequest* request,
                            v1::ListUploadsResponse* response) override {
+    absl::StatusOr<rpc::Dso> dso = rpc::AuthenticateDso(dsos_, *context, "uploader");
+    if (!dso.ok()) return rpc::ToGrpcStatus(dso.status());
+    if (!request->org_id().empty()) {
+      if (absl::Status s = Granted(*dso, request->org_id()); !s.ok()) return rpc::ToGrpcStatus(s);
+    }
     auto records = uploader_.List(request->org_id());
     if (!records.ok()) return rpc::ToGrpcStatus(records.status());
     for (const auto& r : *records) {
-      if (!MatchesStates(*request, r.state)) continue;
+      if (!MatchesStates(*request, r.state) || !dso->orgs.contains(r.org_id)) continue;
       Fill(r, response->add_uploads());
     }
     return grpc::Status::OK;
   }
 
-  grpc::Status RetryUpload(grpc::ServerContext*, const v1::RetryUploadRequest* request,
+  grpc::Status RetryUpload(grpc::ServerContext* context, const v1::RetryUploadRequest* request,
                            v1::RetryUploadResponse* response) override {
+    if (absl::Status s = Authorize(*context, request->org_id()); !s.ok()) {
+      return rpc::ToGrpcStatus(s);
+    }
     auto record = uploader_.Retry(request->org_id(), request->batch_id());
     if (!record.ok()) return rpc::ToGrpcStatus(record.status());
     Fill(*record, response->mutable_upload());
     return grpc::Status::OK;
   }
 
-  grpc::Status CancelUpload(grpc::ServerContext*, const v1::CancelUploadRequest* request,
+  grpc::Status CancelUpload(grpc::ServerContext* context, const v1::CancelUploadRequest* request,
                             v1::CancelUploadResponse* response) override {
+    if (absl::Status s = Authorize(*context, request->org_id()); !s.ok()) {
+      return rpc::ToGrpcStatus(s);
+    }
     auto record = uploader_.Cancel(request->org_id(), request->batch_id());
     if (!record.ok()) return rpc::ToGrpcStatus(record.status());
     Fill(*record, response->mutable_upload());
@@ -58,6 +73,17 @@ class UploadServiceImpl final : public v1::UploadService::Service {
   }
 
  private:
+  static absl::Status Granted(const rpc::Dso& dso, const std::string& org) {
+    absl::Status s = rpc::CheckGranted(dso, org);
+    if (!s.ok()) Log()->warn("DSO {} refused for org {}", dso.name, org);
+    return s;
+  }
+  absl::Status Authorize(const grpc::ServerContext& context, const std::string& org) const {
+    absl::StatusOr<rpc::Dso> dso = rpc::AuthenticateDso(dsos_, context, "uploader");
+    if (!dso.ok()) return dso.status();
+    return Granted(*dso, org);
+  }
+
   static bool MatchesStates(const v1::ListUploadsRequest& request, State state) {
     if (request.states().empty()) return true;
     for (const auto& s : request.states()) {
@@ -87,6 +113,7 @@ class UploadServiceImpl final : public v1::UploadService::Service {
   }
 
   Uploader& uploader_;
+  const rpc::DsoDirectory& dsos_;
 };
 
 }  // namespace
@@ -102,6 +129,7 @@ struct App::Impl {
   std::unique_ptr<sevisxml::SchemaValidator> validator;
   std::unique_ptr<HttpsSevisGateway> gateway;
   std::unique_ptr<Uploader> uploader;
+  rpc::DsoDirectory dsos;
   std::unique_ptr<UploadServiceImpl> service;
   std::unique_ptr<rpc::ServerRunner> grpc;
   std::unique_ptr<CertExpiryMonitor> cert_monitor;
@@ -226,7 +254,13 @@ absl::StatusOr<std::unique_ptr<App>> App::Create(UploaderConfig config,
   impl->uploader = std::make_unique<Uploader>(std::move(uo), *impl->redis, *impl->producer,
                                               *impl->gateway, *impl->validator, clock,
                                               impl->metrics);
-  impl->service = std::make_unique<UploadServiceImpl>(*impl->uploader);
+  auto dsos = rpc::DsoDirectory::Create(impl->config.dsos);
+  if (!dsos.ok()) return dsos.status();
+  impl->dsos = *std::move(dsos);
+  if (impl->dsos.empty()) {
+    Log()->warn("no DSO configured (dsos.*): UploadService refuses every call");
+  }
+  impl->service = std::make_unique<UploadServiceImpl>(*impl->uploader, impl->dsos);
   return std::unique_ptr<App>(new App(std::move(impl)));
 }
 

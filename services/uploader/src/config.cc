@@ -133,7 +133,9 @@ absl::StatusOr<UploaderConfig> ReadUploaderConfig(common::ConfigReader& reader,
     c.orgs.emplace(org_id, std::move(org));
   }
   if (c.orgs.empty()) reader.AddError("orgs", "at least one organisation with credentials");
+  c.dsos = rpc::ReadDsos(reader);
   if (auto s = reader.Finish(); !s.ok()) return s;
+  if (auto dir = rpc::DsoDirectory::Create(c.dsos); !dir.ok()) return dir.status();
   return c;
 }
 

@@ -5,11 +5,13 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "sevisflow/common/config.h"
 #include "sevisflow/common/logging.h"
 #include "sevisflow/common/service_config.h"
+#include "sevisflow/rpc/dso_auth.h"
 #include "resilience.h"
 #include "state.h"
 
@@ -56,6 +58,8 @@ struct UploaderConfig {
   std::chrono::milliseconds request_timeout{std::chrono::seconds(120)};
   std::string docstore_root;
   std::map<std::string, OrgCredentials> orgs;  // by org id
+  // dsos.*: who may call UploadService, and for which orgs (rpc::ReadDsos; the builder's block).
+  std::vector<rpc::Dso> dsos;
 };
 
 // "production" / "beta" / "alpha" → the SEVIS base URLs of INTERFACE.md §1; any other value

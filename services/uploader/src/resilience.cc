@@ -61,15 +61,15 @@ bool IsStuck(const UploadRecord& record, int64_t now_ms, std::chrono::millisecon
 }
 
 absl::StatusOr<UploadRecord> PlanRetry(UploadRecord r, int64_t now_ms) {
-  const bool curable_reject =
-      r.state == State::kRejected &&
-      (r.upload_result_code == "S0001" || r.upload_result_code == "S0002" ||
-       r.upload_result_code == "S0003");
-  if (r.state != State::kFailed && !curable_reject) {
+  // A REJECTED batch's alerts go back to review (a zip-less BatchResult with the code), where
+  // the DSO resubmits them under a new batch id: re-sending this one too could send them twice.
+  if (r.state != State::kFailed) {
     return absl::FailedPreconditionError(
         "batch " + r.batch_id + " is " + std::string(StateName(r.state)) +
         (r.upload_result_code.empty() ? "" : " with " + r.upload_result_code) +
-        ": only FAILED batches or ones REJECTED with S0001/S0002/S0003 can be retried");
+        (r.state == State::kRejected
+             ? ": its alerts went back to review; close them into a new batch"
+             : ": only FAILED batches can be retried"));
   }
   // Ever POSTed: SEVIS may hold it, so the next step polls first (S0031 allows the POST).
   r.state = r.upload_attempts > 0 ? State::kUploading : State::kPending;

@@ -117,6 +117,7 @@ std::map<std::string, std::string> ToFields(const UploadRecord& r) {
       {"created_at", r.created_at},
       {"updated_at", r.updated_at},
       {"created_ms", std::to_string(r.created_ms)},
+      {"rejection_pending", r.rejection_pending ? "1" : "0"},
   };
 }
 
@@ -138,6 +139,7 @@ absl::StatusOr<UploadRecord> FromFields(const std::map<std::string, std::string>
   r.zip_sha256 = Field(fields, "zip_sha256");
   r.created_at = Field(fields, "created_at");
   r.updated_at = Field(fields, "updated_at");
+  r.rejection_pending = Field(fields, "rejection_pending") == "1";
   int64_t v = 0;
   if (auto s = ParseInt(fields, "version", r.version); !s.ok()) return s;
   if (auto s = ParseInt(fields, "upload_attempts", v); !s.ok()) return s;
@@ -177,9 +179,15 @@ UploadCodeClass ClassifyUploadCode(std::string_view code) {
   return UploadCodeClass::kTerminal;
 }
 
+bool NeedsWork(const UploadRecord& record) {
+  return !IsTerminal(record.state) ||
+         (record.state == State::kRejected && record.rejection_pending);
+}
+
 Action NextAction(const UploadRecord& record, int64_t now_ms) {
-  if (IsTerminal(record.state)) return Action::kNone;
+  if (!NeedsWork(record)) return Action::kNone;
   if (now_ms < record.next_attempt_ms) return Action::kWait;
+  if (record.state == State::kRejected) return Action::kPublishRejection;
   switch (record.state) {
     case State::kPending: return Action::kUpload;
     // UPLOADING after a lost reply or a crash: the POST may have reached SEVIS. Never re-post
@@ -276,6 +284,7 @@ UploadRecord Apply(UploadRecord r, const Decision& d, int64_t now_ms,
       r.upload_result_code = d.code;
       r.last_error = d.reason;
       r.next_attempt_ms = 0;
+      r.rejection_pending = true;
       break;
     case Decision::Kind::kRetry:
       ++r.retries;

@@ -4,7 +4,9 @@
 // (uploader.h) performs the HTTP calls, Redis writes and Kafka sends these functions decide.
 //
 //   PENDING --(set UPLOADING, POST)--> UPLOADING --S0000--> UPLOADED --zip--> DOWNLOADED
-//                                          |  \--other code--> REJECTED (terminal, never re-sent)
+//                                          |  \--other code--> REJECTED (terminal, never re-sent;
+//                                          |      its alerts go back to review through a
+//                                          |      BatchResult with the code and no zip)
 //                                          |
 //                 no reply / 5xx / crash: stays UPLOADING; the next attempt POLLS the download
 //                 endpoint first and only S0031 ("never submitted") allows another POST.
@@ -31,7 +33,7 @@ enum class State { kPending, kUploading, kUploaded, kDownloaded, kRejected, kFai
 
 std::string_view StateName(State state);
 std::optional<State> ParseState(std::string_view name);
-// DOWNLOADED, REJECTED, FAILED, CANCELLED: the worker does nothing more with the batch.
+// DOWNLOADED, REJECTED, FAILED, CANCELLED: nothing more is sent to SEVIS for the batch.
 bool IsTerminal(State state);
 
 // Redis keys (docs/architecture.md, "Redis keys").
@@ -60,9 +62,15 @@ struct UploadRecord {
   std::string created_at;        // RFC 3339
   std::string updated_at;        // RFC 3339
   int64_t created_ms = 0;        // Unix ms of ingest (stuck-batch age); 0 in older records
+  // REJECTED, and the rejection not yet acknowledged on sevis.results: the worker keeps the
+  // batch active until it is (the importer then returns every alert to review).
+  bool rejection_pending = false;
 
   bool operator==(const UploadRecord&) const = default;
 };
+
+// Whether the worker still has something to do: not terminal, or a rejection to publish.
+bool NeedsWork(const UploadRecord& record);
 
 std::map<std::string, std::string> ToFields(const UploadRecord& record);
 // InvalidArgument naming the field for an unknown state or a non-numeric counter.
@@ -97,6 +105,7 @@ enum class Action {
   kWait,    // not due yet (next_attempt_ms in the future)
   kUpload,  // PENDING: set UPLOADING, then POST
   kPoll,    // UPLOADING (possibly never reached SEVIS) or UPLOADED: GET the download endpoint
+  kPublishRejection,  // REJECTED with rejection_pending: publish the zip-less BatchResult
 };
 Action NextAction(const UploadRecord& record, int64_t now_ms);
 

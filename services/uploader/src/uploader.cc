@@ -242,7 +242,7 @@ absl::StatusOr<bool> Uploader::Save(UploadRecord& next, int64_t expected_version
   next.version = expected_version + 1;
   std::vector<std::string> args = {std::to_string(expected_version),
                                    ActiveMember(next.org_id, next.batch_id),
-                                   IsTerminal(next.state) ? "0" : "1"};
+                                   NeedsWork(next) ? "1" : "0"};
   for (auto& a : FieldArgs(next)) args.push_back(std::move(a));
   auto saved = redis_.Eval(kSaveScript, {UploadKey(next.org_id, next.batch_id), kActiveSetKey},
                            args);
@@ -297,6 +297,7 @@ absl::Status Uploader::Step(const std::string& org_id, const std::string& batch_
     case Action::kWait: return absl::OkStatus();
     case Action::kUpload: return DoUpload(std::move(record));
     case Action::kPoll: return DoPoll(std::move(record));
+    case Action::kPublishRejection: return DoPublishRejection(std::move(record));
   }
   return absl::OkStatus();
 }
@@ -393,6 +394,39 @@ absl::StatusOr<std::string> Uploader::PublishResult(const UploadRecord& record, 
   return sha;
 }
 
+absl::Status Uploader::DoPublishRejection(UploadRecord record) {
+  const int64_t expected = record.version;
+  auto doc = LoadDocument(record);
+  absl::Status sent = doc.status();
+  if (doc.ok()) {
+    // No zip: the importer reads the upload code and returns every alert to review with it.
+    v1::BatchResult result;
+    result.set_batch_id(record.batch_id);
+    result.set_org_id(record.org_id);
+    result.set_upload_result_code(record.upload_result_code);
+    result.set_fetched_at(common::FormatRfc3339(clock_.Now()));
+    *result.mutable_records() = doc->records();
+    result.set_user_id(record.user_id);
+    sent = producer_.Send(kafka::kSevisResults, record.org_id, result.SerializeAsString());
+  }
+  if (!sent.ok()) {
+    ++record.retries;
+    record.next_attempt_ms =
+        NowMs() + ExponentialDelay(options_.backoff.retry_interval,
+                                   options_.backoff.retry_max_interval, record.retries)
+                      .count();
+    Log()->warn("batch {} of {}: rejection not published yet: {}", record.batch_id,
+                record.org_id, std::string(sent.message()));
+    return Save(record, expected).status();
+  }
+  record.rejection_pending = false;
+  record.retries = 0;
+  Log()->info("batch {} of {}: rejection {} published; its {} records go back to review",
+              record.batch_id, record.org_id, record.upload_result_code,
+              doc->records_size());
+  return Save(record, expected).status();
+}
+
 absl::Status Uploader::DoPoll(UploadRecord record) {
   const int64_t expected = record.version;
   if (!gateway_.HasOrg(record.org_id)) {
@@ -474,7 +508,7 @@ absl::StatusOr<std::chrono::milliseconds> Uploader::RunOnce(std::chrono::millise
                   std::string(stepped.message()));
     }
     auto after = Load(ids->first, ids->second);
-    if (after.ok() && after->has_value() && !IsTerminal((*after)->state)) {
+    if (after.ok() && after->has_value() && NeedsWork(**after)) {
       if (stepped.ok()) earliest = std::min(earliest, (*after)->next_attempt_ms);
       still_active.push_back(**after);
     }

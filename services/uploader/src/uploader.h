@@ -108,6 +108,9 @@ class Uploader {
   absl::StatusOr<v1::BatchDocument> LoadDocument(const UploadRecord& record);
   absl::Status DoUpload(UploadRecord record);
   absl::Status DoPoll(UploadRecord record);
+  // REJECTED: publishes a BatchResult without zip carrying the upload code (its alerts go back
+  // to review), then clears rejection_pending; on a Kafka or disk error, backs off.
+  absl::Status DoPublishRejection(UploadRecord record);
   // Stores the result zip and publishes the BatchResult; returns the zip's sha256.
   absl::StatusOr<std::string> PublishResult(const UploadRecord& record, std::string zip,
                                             const std::string& upload_code);

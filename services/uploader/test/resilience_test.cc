@@ -181,10 +181,16 @@ TEST(Operator, RetryOfAPostedBatchPollsFirst) {
   never_posted.upload_attempts = 0;
   EXPECT_EQ(PlanRetry(never_posted, 5'000)->state, State::kPending);
 
-  UploadRecord bad_user = Uploading();
-  bad_user.state = State::kRejected;
-  bad_user.upload_result_code = "S0003";
-  EXPECT_EQ(PlanRetry(bad_user, 5'000)->state, State::kUploading);
+  // A REJECTED batch's alerts went back to review: the DSO resubmits them in a new batch, so
+  // this one is never sent again, whatever its code.
+  for (const char* code : {"S0001", "S0002", "S0003", "S0013"}) {
+    UploadRecord rejected = Uploading();
+    rejected.state = State::kRejected;
+    rejected.upload_result_code = code;
+    absl::StatusOr<UploadRecord> r2 = PlanRetry(rejected, 5'000);
+    EXPECT_EQ(r2.status().code(), absl::StatusCode::kFailedPrecondition) << code;
+    EXPECT_NE(r2.status().message().find("new batch"), std::string_view::npos) << code;
+  }
 }
 
 TEST(Operator, RetryRefusesDuplicatesAndLiveBatches) {

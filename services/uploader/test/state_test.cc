@@ -99,6 +99,7 @@ TEST(Fields, RoundTripEveryField) {
   r.created_at = "2026-01-01T00:00:00.000Z";
   r.updated_at = "2026-01-02T00:00:00.000Z";
   r.created_ms = 1767225600000;
+  r.rejection_pending = true;
   auto back = FromFields(ToFields(r));
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(*back, r);
@@ -207,12 +208,27 @@ TEST(Apply, UploadedSchedulesTheFirstPoll) {
   EXPECT_EQ(r.next_attempt_ms, 1000 + 10000);
 }
 
-TEST(Apply, RejectedIsTerminalWithCode) {
+TEST(Apply, RejectedIsTerminalWithCodeAndItsRejectionIsPublishedOnce) {
   UploadRecord r = Apply(BeginUpload(Record(State::kPending), 0),
                          {Decision::Kind::kRejected, "S0010", "dup"}, 0, Policy());
   EXPECT_EQ(r.state, State::kRejected);
   EXPECT_EQ(r.upload_result_code, "S0010");
+  EXPECT_TRUE(IsTerminal(r.state));
+  // Nothing more goes to SEVIS, but the alerts must go back to review first.
+  EXPECT_TRUE(r.rejection_pending);
+  EXPECT_TRUE(NeedsWork(r));
+  EXPECT_EQ(NextAction(r, 0), Action::kPublishRejection);
+  r.next_attempt_ms = 500;
+  EXPECT_EQ(NextAction(r, 499), Action::kWait);
+  r.rejection_pending = false;
+  EXPECT_FALSE(NeedsWork(r));
   EXPECT_EQ(NextAction(r, 1'000'000'000), Action::kNone);
+  // A record written before the field existed has nothing pending.
+  auto fields = ToFields(Record(State::kRejected));
+  fields.erase("rejection_pending");
+  auto old = FromFields(fields);
+  ASSERT_TRUE(old.ok());
+  EXPECT_FALSE(old->rejection_pending);
 }
 
 TEST(Apply, TransportRetryKeepsUploadingAndBacksOff) {

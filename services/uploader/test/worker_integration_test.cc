@@ -1,6 +1,7 @@
 // The Uploader over a real redis-server and a scripted SEVIS gateway: the circuit breaker, S0010,
 // bounded retries, the stuck-batch gauge and the operator actions. No Kafka broker is needed
-// (no result is published in these cases; the producer never sends).
+// (the producer points at a closed port: a rejection's BatchResult can never be delivered, which
+// the S0010 case uses to show that an undelivered rejection backs off and never re-posts).
 
 #include <gtest/gtest.h>
 
@@ -82,8 +83,9 @@ class WorkerTest : public ::testing::Test {
     redis_ = std::move(*client);
     ASSERT_TRUE(redis_->Command({"FLUSHALL"}).ok());
     kafka::ProducerOptions po;
-    po.brokers = "127.0.0.1:1";  // never contacted: nothing is sent in these cases
+    po.brokers = "127.0.0.1:1";  // nothing listens: every send fails after message.timeout.ms
     po.close_timeout = milliseconds(100);
+    po.properties["message.timeout.ms"] = "1000";
     auto producer = kafka::Producer::Create(po);
     ASSERT_TRUE(producer.ok()) << producer.status();
     producer_ = std::move(*producer);
@@ -189,9 +191,26 @@ TEST_F(WorkerTest, S0010IsTerminalCountedAndNeverResent) {
                 .GetCounter("sevisflow_uploader_duplicate_batch_ids_total", "", {{"org", kOrg}})
                 .Value(),
             1.0);
+  // Its alerts must go back to review: the next step publishes a zip-less BatchResult.
+  EXPECT_TRUE(r.rejection_pending);
+  EXPECT_EQ(NextAction(r, 0), Action::kPublishRejection);
+  // It cannot be delivered (no broker): the batch stays active with the rejection pending and
+  // a backed-off retry.
+  Pass();
+  r = Get("SF000000000003");
+  EXPECT_EQ(r.state, State::kRejected);
+  EXPECT_TRUE(r.rejection_pending);
+  EXPECT_EQ(r.retries, 1);
+  EXPECT_GT(r.next_attempt_ms, 0);
+  EXPECT_EQ(NextAction(r, r.next_attempt_ms), Action::kPublishRejection);
+  auto active = redis_->Command({"SISMEMBER", kActiveSetKey, ActiveMember(kOrg, r.batch_id)});
+  ASSERT_TRUE(active.ok());
+  EXPECT_EQ(active->integer, 1);
   clock_.Advance(std::chrono::hours(1));
   Pass();
+  EXPECT_EQ(Get("SF000000000003").retries, 2);  // tried to publish again, not to upload
   EXPECT_EQ(gateway_.upload_calls, 1);
+  EXPECT_EQ(gateway_.download_calls, 0);
   EXPECT_EQ(uploader_->Retry(kOrg, "SF000000000003").status().code(),
             absl::StatusCode::kFailedPrecondition);
 }

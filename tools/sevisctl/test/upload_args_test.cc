@@ -87,31 +87,5 @@ TEST(MakeListDocumentsRequestTest, NeedsOrgAndPerson) {
   EXPECT_FALSE(MakeListDocumentsRequest("", "SIS000123").ok());
 }
 
-TEST(OptionalTokenTest, NoneWhenNoSourceElseTheResolvedToken) {
-  std::map<std::string, std::string> vars;
-  EnvLookup env = [&vars](const char* name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-  absl::StatusOr<std::optional<Token>> none = OptionalToken("", env);
-  ASSERT_TRUE(none.ok()) << none.status();
-  EXPECT_FALSE(none->has_value());
-
-  vars["SEVISFLOW_TOKEN"] = " tok-abc \n";
-  absl::StatusOr<std::optional<Token>> some = OptionalToken("", env);
-  ASSERT_TRUE(some.ok()) << some.status();
-  ASSERT_TRUE(some->has_value());
-  EXPECT_EQ((*some)->value, "tok-abc");
-
-  // A source that is given but bad is an error, not "no token".
-  absl::StatusOr<std::optional<Token>> missing =
-      OptionalToken("/nonexistent/sevisctl-token", env);
-  ASSERT_FALSE(missing.ok());
-  EXPECT_THAT(missing.status().message(), HasSubstr("--token-file"));
-  vars["SEVISFLOW_TOKEN"] = "two words";
-  EXPECT_FALSE(OptionalToken("", env).ok());
-}
-
 }  // namespace
 }  // namespace sevisflow::sevisctl

@@ -170,7 +170,8 @@ class UploadCliTest : public ::testing::Test {
   }
 
   // Runs `sevisctl <args>` with only the environment given (plus PATH).
-  Result Sevisctl(const std::string& args, const std::string& env = "") {
+  // The DSO's token is in the environment unless `env` says otherwise.
+  Result Sevisctl(const std::string& args, const std::string& env = "SEVISFLOW_TOKEN=tok-h3-0001") {
     const std::string out = (dir_ / "stdout").string();
     const std::string err = (dir_ / "stderr").string();
     const std::string command = "env -i PATH=/usr/bin:/bin " + env + " " + SEVISCTL_BINARY +
@@ -207,7 +208,7 @@ TEST_F(UploadCliTest, ListSendsOrgAndStatesAndPrintsATable) {
   auto request = seen_->Last<v1::ListUploadsRequest>();
   EXPECT_EQ(request.org_id(), kOrg);
   EXPECT_THAT(request.states(), ElementsAre("FAILED", "PENDING"));
-  EXPECT_EQ(seen_->authorization, "");  // no token configured: none sent
+  EXPECT_EQ(seen_->authorization, "Bearer tok-h3-0001");
   EXPECT_THAT(r.out, StartsWith("BATCH           ORG              STATE    RESULTS  ATTEMPTS"));
   EXPECT_THAT(r.out, AllOf(HasSubstr("\nSF000000000007  ABC214F12345000  FAILED "),
                            HasSubstr("\nSF000000000009  ABC214F12345000  PENDING "),
@@ -215,7 +216,8 @@ TEST_F(UploadCliTest, ListSendsOrgAndStatesAndPrintsATable) {
   EXPECT_EQ(r.err, "");
 
   // Every org, every state; the address from the environment; JSON output.
-  r = Sevisctl("uploads list --json", "SEVISFLOW_UPLOADER_ADDR=" + runner_->address());
+  r = Sevisctl("uploads list --json",
+               "SEVISFLOW_TOKEN=tok-h3-0001 SEVISFLOW_UPLOADER_ADDR=" + runner_->address());
   ASSERT_EQ(r.code, 0) << r.err;
   request = seen_->Last<v1::ListUploadsRequest>();
   EXPECT_EQ(request.org_id(), "");
@@ -271,7 +273,19 @@ TEST_F(UploadCliTest, CancelAPendingBatchAndAnAbortedOne) {
                            HasSubstr("try again")));
 }
 
-TEST_F(UploadCliTest, DocumentsOfAPersonAndTheTokenWhenOneIsConfigured) {
+TEST_F(UploadCliTest, WithoutATokenNothingIsSent) {
+  const int calls = seen_->calls;
+  for (const std::string& args :
+       {"uploads list " + Uploader() + " --org " + kOrg,
+        "documents --importer " + runner_->address() + " --org " + kOrg + " --person SIS1"}) {
+    Result r = Sevisctl(args, "");
+    EXPECT_EQ(r.code, 2) << args;
+    EXPECT_THAT(r.err, HasSubstr("no token")) << args;
+  }
+  EXPECT_EQ(seen_->calls, calls);
+}
+
+TEST_F(UploadCliTest, DocumentsOfAPersonWithTheDsoToken) {
   Result r = Sevisctl("documents --importer " + runner_->address() + " --org " + kOrg +
                           " --person SIS000123",
                       "SEVISFLOW_TOKEN=tok-h3-0001");
