@@ -6,32 +6,10 @@
 #include <cstdio>
 #include <string_view>
 
+#include "rng.h"
+
 namespace sevisflow::sisgen {
 namespace {
-
-// splitmix64: tiny, fast, and the same sequence everywhere.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform-enough integer in [lo, hi] (modulo bias is irrelevant for test data).
-  int Between(int lo, int hi) {
-    return lo + static_cast<int>(Next() % static_cast<uint64_t>(hi - lo + 1));
-  }
-  bool Chance(int percent) { return Between(1, 100) <= percent; }
-  template <typename T, size_t N>
-  const T& Pick(const std::array<T, N>& items) {
-    return items[static_cast<size_t>(Between(0, static_cast<int>(N) - 1))];
-  }
-
- private:
-  uint64_t state_;
-};
 
 // A synthetic origin: country code valid in SEVISTable.xsd CntryCodeWithoutType and
 // BirthCntryCodeType (both checked), with names and a city typical of it.
