@@ -159,8 +159,11 @@ void DetectBiographical(const JContext& ctx, std::vector<Detection>& out) {
           ds.us_address_explanation_code());
   Compare(other, "us_address_explanation", m.us_address_explanation(),
           ds.us_address_explanation());
-  // "Address Type for the mailing address ... Address1, Address2, City, State, Postal".
-  const v1::Address* mail_found = FindAddressOf(s, kMailingAddressType);
+  // "Address Type for the mailing address ... Address1, Address2, City, State, Postal". Without
+  // a mailing row the U.S. address stands for it, as Create Exchange Visitor sent it (j_create):
+  // else every J-1 without one would raise Biographical right after its create.
+  const v1::Address* mail_row = FindAddressOf(s, kMailingAddressType);
+  const v1::Address* mail_found = mail_row != nullptr ? mail_row : us_found;
   const v1::Address& mail = mail_found ? *mail_found : v1::Address::default_instance();
   Compare(other, "mailing_address.line1", m.mailing_address().line1(), mail.line1());
   Compare(other, "mailing_address.line2", m.mailing_address().line2(), mail.line2());
@@ -248,12 +251,14 @@ void DetectBiographical(const JContext& ctx, std::vector<Detection>& out) {
                       data.us_address_explanation_code(), data.us_address_explanation(),
                       "U.S. address");
   }
-  if (mail_found != nullptr) {
-    *data.mutable_mailing_address() = *mail_found;
-    CheckUsAddrDoctor(setup, issues, "addresses.mailing", *mail_found,
+  if (mail_row != nullptr) {
+    *data.mutable_mailing_address() = *mail_row;
+    CheckUsAddrDoctor(setup, issues, "addresses.mailing", *mail_row,
                       "ds2019.mailing_address_explanation",
                       data.mailing_address_explanation_code(), data.mailing_address_explanation(),
                       "Mailing address");
+  } else if (us_found != nullptr) {
+    *data.mutable_mailing_address() = *us_found;  // checked above as the U.S. address
   }
   out.push_back(
       MakeJDetection(ctx, v1::EVENT_TYPE_EV_BIOGRAPHICAL, "", std::move(alert), issues.Take()));

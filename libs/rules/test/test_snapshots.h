@@ -254,6 +254,8 @@ inline v1::MasterRecord ActiveJMaster(const std::string& person_id = "SIS000201"
   us->set_city("Springfield");
   us->set_state("IL");
   us->set_postal_code("62702");
+  // No MAIL address in the SIS: Create Exchange Visitor sent the U.S. address as the mailing one.
+  *m.mutable_mailing_address() = *us;
   m.set_program_category("1B");
   m.set_subject_field_code("11.0701");
   m.set_program_start_date("2026-08-20");
