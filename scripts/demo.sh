@@ -62,7 +62,8 @@ YAML
 xsd_dir: "$xsd"
 YAML
 } > "$demo/detector.yaml"
-# A demo DSO for the review API: sevisctl reads the token from $SEVISFLOW_TOKEN_FILE.
+# A demo DSO for the review, upload and document APIs: sevisctl reads the token from
+# $SEVISFLOW_TOKEN_FILE.
 [ -s "$demo/dso-token" ] || ( umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$demo/dso-token" )
 token_sha256=$(sha256sum < "$demo/dso-token" | cut -d' ' -f1)
 { common_config builder; cat <<YAML
@@ -95,11 +96,21 @@ orgs:
     key_password: "$(cat "$certs/clients/$org.pass")"
     ca: "$certs/ca.pem"
     user_id: $user
+dsos:
+  demo:
+    token_sha256: $token_sha256
+    orgs:
+      $org: {}
 YAML
 } > "$demo/uploader.yaml"
 { common_config importer; cat <<YAML
 xsd_dir: "$xsd"
 docstore: {root: "$demo/docstore"}
+dsos:
+  demo:
+    token_sha256: $token_sha256
+    orgs:
+      $org: {}
 YAML
 } > "$demo/importer.yaml"
 chmod 600 "$demo"/*.yaml
@@ -170,7 +181,7 @@ cat <<SUMMARY
   elapsed                 ${elapsed} s
   documents               $demo/docstore/$org
   logs                    $demo/logs
-  review API token        SEVISFLOW_TOKEN_FILE=$demo/dso-token sevisctl whoami
+  DSO token               SEVISFLOW_TOKEN_FILE=$demo/dso-token sevisctl whoami | uploads list
 
 SUMMARY
 
