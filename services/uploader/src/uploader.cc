@@ -354,6 +354,7 @@ absl::Status Uploader::DoUpload(UploadRecord record) {
                  "batch id)",
                  record.batch_id, record.org_id, decision.code);
   } else if (next.state == State::kFailed) {
+    CountFailed(record.org_id);
     Log()->error("batch {} of {}: upload failed ({}) {} times in a row: FAILED (an operator "
                  "may retry it)",
                  record.batch_id, record.org_id, decision.reason, next.retries);
@@ -392,6 +393,15 @@ absl::StatusOr<std::string> Uploader::PublishResult(const UploadRecord& record, 
     return s;
   }
   return sha;
+}
+
+void Uploader::CountFailed(const std::string& org_id) {
+  metrics_
+      .GetCounter("sevisflow_uploader_failed_batches_total",
+                  "Batches given up after max_upload_attempts without a SEVIS verdict (their "
+                  "alerts stay held until an operator retries them)",
+                  {{"org", org_id}})
+      .Inc();
 }
 
 absl::Status Uploader::DoPublishRejection(UploadRecord record) {
@@ -484,6 +494,7 @@ absl::Status Uploader::DoPoll(UploadRecord record) {
   }
   UploadRecord next = Apply(record, decision, NowMs(), options_.backoff, RandomUnit());
   if (next.state == State::kFailed) {
+    CountFailed(record.org_id);
     Log()->error("batch {} of {}: no verdict from SEVIS after {} attempts in a row: FAILED (an "
                  "operator may retry it)",
                  record.batch_id, record.org_id, next.retries);

@@ -111,6 +111,8 @@ class Uploader {
   // REJECTED: publishes a BatchResult without zip carrying the upload code (its alerts go back
   // to review), then clears rejection_pending; on a Kafka or disk error, backs off.
   absl::Status DoPublishRejection(UploadRecord record);
+  // sevisflow_uploader_failed_batches_total{org}: one more batch became FAILED.
+  void CountFailed(const std::string& org_id);
   // Stores the result zip and publishes the BatchResult; returns the zip's sha256.
   absl::StatusOr<std::string> PublishResult(const UploadRecord& record, std::string zip,
                                             const std::string& upload_code);

@@ -233,6 +233,9 @@ TEST_F(WorkerTest, S0001RetriesByPollingFirstThenFailsAndAnOperatorRevivesIt) {
   EXPECT_EQ(gateway_.upload_calls, 1);
   EXPECT_EQ(gateway_.download_calls, 1);
   EXPECT_EQ(Get("SF000000000004").state, State::kFailed);
+  EXPECT_EQ(
+      metrics_.GetCounter("sevisflow_uploader_failed_batches_total", "", {{"org", kOrg}}).Value(),
+      1.0);
   EXPECT_EQ(uploader_->Cancel(kOrg, "SF000000000004").status().code(),
             absl::StatusCode::kFailedPrecondition);
 
