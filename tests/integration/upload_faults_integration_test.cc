@@ -461,6 +461,17 @@ void Publish(const v1::BatchDocument& doc) {
   ASSERT_TRUE((*producer)->Send(kafka::kSevisBatches, doc.org_id(), doc.SerializeAsString()).ok());
 }
 
+// The BatchResults or Outcomes of `batch_id` among the messages seen (other batches skipped).
+template <typename Proto>
+std::vector<Proto> OfBatch(const std::vector<kafka::Message>& seen, const std::string& batch_id) {
+  std::vector<Proto> out;
+  for (const auto& m : seen) {
+    Proto p;
+    if (p.ParseFromString(m.value) && p.batch_id() == batch_id) out.push_back(std::move(p));
+  }
+  return out;
+}
+
 bool Imported(const std::string& org, const std::string& batch_id) {
   auto v = Redis()->Get("sf:imported:" + org + ":" + batch_id);
   return v.ok() && v->has_value();
@@ -486,32 +497,19 @@ v1::UploadState ExpectDeliveredOnce(UploaderProcess& uploader, const std::string
 
   // Everything published for this batch: wait for the expected records, then leave room for
   // a wrong second copy to show up.
-  auto results_of = [&](const std::vector<kafka::Message>& seen) {
-    std::vector<v1::BatchResult> out;
-    for (const auto& m : seen) {
-      v1::BatchResult r;
-      if (r.ParseFromString(m.value) && r.batch_id() == batch_id) out.push_back(r);
-    }
-    return out;
-  };
-  auto outcomes_of = [&](const std::vector<kafka::Message>& seen) {
-    std::vector<v1::Outcome> out;
-    for (const auto& m : seen) {
-      v1::Outcome o;
-      if (o.ParseFromString(m.value) && o.batch_id() == batch_id) out.push_back(o);
-    }
-    return out;
-  };
-  env->results->DrainUntil([&](const auto& seen) { return !results_of(seen).empty(); },
-                           seconds(30));
-  env->outcomes->DrainUntil([&](const auto& seen) { return outcomes_of(seen).size() >= 2; },
-                            seconds(30));
+  env->results->DrainUntil(
+      [&](const auto& seen) { return !OfBatch<v1::BatchResult>(seen, batch_id).empty(); },
+      seconds(30));
+  env->outcomes->DrainUntil(
+      [&](const auto& seen) { return OfBatch<v1::Outcome>(seen, batch_id).size() >= 2; },
+      seconds(30));
   env->results->Drain(milliseconds(500));
   env->outcomes->Drain(milliseconds(500));
-  const std::vector<v1::BatchResult> results = results_of(env->results->seen());
+  const std::vector<v1::BatchResult> results =
+      OfBatch<v1::BatchResult>(env->results->seen(), batch_id);
   EXPECT_EQ(results.size(), 1u);
   for (const auto& r : results) EXPECT_TRUE(fs::exists(env->docstore + "/" + r.zip_path()));
-  const std::vector<v1::Outcome> mine = outcomes_of(env->outcomes->seen());
+  const std::vector<v1::Outcome> mine = OfBatch<v1::Outcome>(env->outcomes->seen(), batch_id);
   EXPECT_EQ(mine.size(), 2u);
   std::map<std::string, v1::Outcome> by_request;
   for (const auto& o : mine) by_request[o.request_id()] = o;
@@ -832,26 +830,12 @@ TEST_F(UploadFaultsTest, BatchIdAlreadyUsedIsTerminalAndNeverResent) {
   EXPECT_THAT(uploader.Log(), HasSubstr("S0010 (batch id already used): terminal"));
   // Its records go back to review: one zip-less BatchResult with S0010, imported as a
   // batch-level rejection of every record, exactly once.
-  auto rejection_of = [&](const std::vector<kafka::Message>& seen) {
-    std::vector<v1::BatchResult> out;
-    for (const auto& m : seen) {
-      v1::BatchResult r;
-      if (r.ParseFromString(m.value) && r.batch_id() == batch_id) out.push_back(r);
-    }
-    return out;
-  };
-  auto outcomes_of = [&](const std::vector<kafka::Message>& seen) {
-    std::vector<v1::Outcome> out;
-    for (const auto& m : seen) {
-      v1::Outcome o;
-      if (o.ParseFromString(m.value) && o.batch_id() == batch_id) out.push_back(o);
-    }
-    return out;
-  };
-  env->results->DrainUntil([&](const auto& seen) { return !rejection_of(seen).empty(); },
-                           seconds(30));
-  env->outcomes->DrainUntil([&](const auto& seen) { return outcomes_of(seen).size() >= 2; },
-                            seconds(30));
+  env->results->DrainUntil(
+      [&](const auto& seen) { return !OfBatch<v1::BatchResult>(seen, batch_id).empty(); },
+      seconds(30));
+  env->outcomes->DrainUntil(
+      [&](const auto& seen) { return OfBatch<v1::Outcome>(seen, batch_id).size() >= 2; },
+      seconds(30));
   EXPECT_TRUE(testing::WaitUntil([&] { return Imported(kOrgDuplicate, batch_id); }, seconds(30)))
       << env->importer->LogTail();
   // Several retry intervals later: still one POST from us (two in all), one rejection, and
@@ -859,12 +843,13 @@ TEST_F(UploadFaultsTest, BatchIdAlreadyUsedIsTerminalAndNeverResent) {
   std::this_thread::sleep_for(seconds(4));
   env->results->Drain(milliseconds(300));
   env->outcomes->Drain(milliseconds(300));
-  const std::vector<v1::BatchResult> rejections = rejection_of(env->results->seen());
+  const std::vector<v1::BatchResult> rejections =
+      OfBatch<v1::BatchResult>(env->results->seen(), batch_id);
   ASSERT_EQ(rejections.size(), 1u);
   EXPECT_EQ(rejections[0].upload_result_code(), "S0010");
   EXPECT_TRUE(rejections[0].zip_path().empty());
   EXPECT_EQ(rejections[0].records_size(), doc.records_size());
-  const std::vector<v1::Outcome> outcomes = outcomes_of(env->outcomes->seen());
+  const std::vector<v1::Outcome> outcomes = OfBatch<v1::Outcome>(env->outcomes->seen(), batch_id);
   EXPECT_EQ(static_cast<int>(outcomes.size()), doc.records_size());
   std::set<std::string> alerts;
   for (const v1::Outcome& o : outcomes) {

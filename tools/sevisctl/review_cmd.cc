@@ -32,6 +32,7 @@
 
 #include "absl/status/status.h"
 #include "commands.h"
+#include "grpc_call.h"
 #include "review_args.h"
 #include "review_format.h"
 #include "sevisflow/rpc/client.h"
@@ -71,61 +72,14 @@ struct ReviewFlags {
   AddManualEventFlags add;
 };
 
-int BadArguments(const absl::Status& status) {
-  std::cerr << status.message() << "\n";
-  return kReviewBadArguments;
-}
-
-int Failed(const grpc::Status& status, const ReviewFlags& flags) {
-  std::cerr << "builder: "
-            << absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()))
-            << ": " << status.error_message() << "\n";
-  switch (status.error_code()) {
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return kReviewBadArguments;
-    case grpc::StatusCode::UNAUTHENTICATED:
-      std::cerr << "check the token (--token-file, $SEVISFLOW_TOKEN_FILE, $SEVISFLOW_TOKEN)\n";
-      break;
-    case grpc::StatusCode::UNAVAILABLE:
-      std::cerr << "is the builder listening on " << flags.builder
-                << "? (--builder, $SEVISFLOW_BUILDER_ADDR)\n";
-      break;
-    default:
-      break;
-  }
-  return kReviewCallFailed;
-}
-
-// One authenticated call: `call(stub, context)` returns the gRPC status; 0 when it succeeded,
-// else the exit code (the reason printed on stderr).
+// One authenticated call to the builder: `call(stub, context)` returns the gRPC status; 0 when
+// it succeeded, else the exit code (the reason printed on stderr).
 int Call(const ReviewFlags& flags,
          const std::function<grpc::Status(Stub&, grpc::ClientContext*)>& call) {
-  absl::StatusOr<Token> token = ResolveToken(flags.token_file, ProcessEnv);
-  if (!token.ok()) return BadArguments(token.status());
-  if (!token->warning.empty()) std::cerr << token->warning << "\n";
   std::unique_ptr<Stub> stub = v1::ReviewService::NewStub(rpc::Dial(flags.builder));
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::milliseconds(flags.timeout_ms));
-  rpc::SetBearerToken(context, token->value);
-  const grpc::Status status = call(*stub, &context);
-  if (!status.ok()) return Failed(status, flags);
-  return kReviewOk;
-}
-
-int Print(const std::string& text) {
-  std::cout << text;
-  std::cout.flush();
-  return kReviewOk;
-}
-
-int PrintJson(const google::protobuf::Message& message) {
-  const std::string json = ToJson(message);
-  if (json.empty()) {
-    std::cerr << "cannot print the reply as JSON\n";
-    return kReviewCallFailed;
-  }
-  return Print(json);
+  return AuthenticatedCall(flags.token_file, flags.timeout_ms,
+                           {"builder", flags.builder, "--builder, $SEVISFLOW_BUILDER_ADDR"},
+                           [&](grpc::ClientContext* context) { return call(*stub, context); });
 }
 
 int RunWhoAmI(const ReviewFlags& flags) {

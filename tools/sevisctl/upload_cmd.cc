@@ -28,6 +28,7 @@
 
 #include "absl/status/status.h"
 #include "commands.h"
+#include "grpc_call.h"
 #include "review_args.h"
 #include "review_format.h"
 #include "sevisflow/rpc/client.h"
@@ -62,71 +63,10 @@ struct UploadFlags {
   std::vector<std::string> states;
 };
 
-// Which service a call goes to: its name in messages, its address and the flag / variable
-// that set it.
-struct Target {
-  const char* name;
-  const std::string& address;
-  const char* how;
-};
-
-int BadArguments(const absl::Status& status) {
-  std::cerr << status.message() << "\n";
-  return kReviewBadArguments;
-}
-
-int Failed(const grpc::Status& status, const Target& target) {
-  std::cerr << target.name << ": "
-            << absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()))
-            << ": " << status.error_message() << "\n";
-  switch (status.error_code()) {
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return kReviewBadArguments;
-    case grpc::StatusCode::UNAVAILABLE:
-      std::cerr << "is the " << target.name << " listening on " << target.address << "? ("
-                << target.how << ")\n";
-      break;
-    case grpc::StatusCode::ABORTED:
-      std::cerr << "the " << target.name << " changed the batch meanwhile: try again\n";
-      break;
-    case grpc::StatusCode::UNAUTHENTICATED:
-      std::cerr << "check the token (--token-file, $SEVISFLOW_TOKEN_FILE, $SEVISFLOW_TOKEN)\n";
-      break;
-    default:
-      break;
-  }
-  return kReviewCallFailed;
-}
-
-// One call: `call(context)` returns the gRPC status; 0 when it succeeded, else the exit code
-// (the reason printed on stderr).
+// One call with the DSO's token and the command's deadline.
 int Call(const UploadFlags& flags, const Target& target,
          const std::function<grpc::Status(grpc::ClientContext*)>& call) {
-  absl::StatusOr<Token> token = ResolveToken(flags.token_file, ProcessEnv);
-  if (!token.ok()) return BadArguments(token.status());
-  if (!token->warning.empty()) std::cerr << token->warning << "\n";
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::milliseconds(flags.timeout_ms));
-  rpc::SetBearerToken(context, token->value);
-  const grpc::Status status = call(&context);
-  if (!status.ok()) return Failed(status, target);
-  return kReviewOk;
-}
-
-int Print(const std::string& text) {
-  std::cout << text;
-  std::cout.flush();
-  return kReviewOk;
-}
-
-int PrintJson(const google::protobuf::Message& message) {
-  const std::string json = ToJson(message);
-  if (json.empty()) {
-    std::cerr << "cannot print the reply as JSON\n";
-    return kReviewCallFailed;
-  }
-  return Print(json);
+  return AuthenticatedCall(flags.token_file, flags.timeout_ms, target, call);
 }
 
 Target Uploader(const UploadFlags& flags) {

@@ -166,7 +166,8 @@ absl::StatusOr<Dso> AuthenticateDso(const DsoDirectory& directory,
                                     const grpc::ServerContext& context, std::string_view service) {
   if (directory.empty()) {
     return absl::UnauthenticatedError(absl::StrCat(
-        "no DSO is configured on this ", std::string(service), " (dsos.<name>.token_sha256 and orgs)"));
+        "no DSO is configured on this ", std::string(service),
+        " (dsos.<name>.token_sha256 and orgs)"));
   }
   return directory.Authenticate(context);
 }

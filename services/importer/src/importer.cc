@@ -237,7 +237,9 @@ absl::Status Importer::Publish(const v1::BatchResult& result, const ImportPlan& 
   const std::string marker = "accepted=" + std::to_string(accepted) +
                              " rejected=" + std::to_string(rejected) +
                              " at=" + common::FormatRfc3339(clock_.Now());
-  if (auto s = redis_.Set(ImportedKey(result.org_id(), result.batch_id()), marker); !s.ok()) return s;
+  if (auto s = redis_.Set(ImportedKey(result.org_id(), result.batch_id()), marker); !s.ok()) {
+    return s;
+  }
   for (const auto& m : plan.master_records) Remember(m);
   if (plan.batch_failure_code) {
     // The code only: a batch-level code carries no personal data.
