@@ -10,26 +10,15 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "sevisflow/sevisxml/result_codes.h"
 
 namespace sevisflow::importer {
 
 ResultCodes::ResultCodes() {
-  // The S00xx rows of result-codes.tsv (descriptions verbatim).
-  static constexpr std::pair<std::string_view, std::string_view> kBatchCodes[] = {
-      {"S0000", "Success"},
-      {"S0001", "General upload/download failure"},
-      {"S0002", "Invalid organization information"},
-      {"S0003", "Invalid user ID"},
-      {"S0010", "Duplicate Batch ID"},
-      {"S0011", "Document name invalid"},
-      {"S0012",
-       "XML is not well-formed or does not agree with SEVIS-specific POSTing requirements"},
-      {"S0013", "XML does not comply with SEVIS schema"},
-      {"S0020", "One or more records failed processing due to business rule violations"},
-      {"S0030", "Download unavailable – batch job not yet processed"},
-      {"S0031", "Download invalid – batch job never submitted"},
-  };
-  for (const auto& [code, text] : kBatchCodes) descriptions_.emplace(code, text);
+  // The batch-level (S00xx) rows only: record codes come from the table file.
+  for (const auto& [code, text] : sevisxml::kKnownResultCodes) {
+    if (code.starts_with("S00")) descriptions_.emplace(code, text);
+  }
 }
 
 absl::StatusOr<ResultCodes> ResultCodes::Parse(std::string_view tsv) {

@@ -13,8 +13,8 @@ namespace sevisflow::importer {
 
 class ResultCodes {
  public:
-  // The batch-level codes (S0000-S0031) built in, so a batch failure is described even without
-  // the table file.
+  // The batch-level codes (S0000-S0031) of sevisxml::kKnownResultCodes built in, so a batch
+  // failure is described even without the table file.
   ResultCodes();
 
   // Reads result-codes.tsv: '#' comment lines, a header line starting with "code", then

@@ -7,41 +7,13 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "sevisflow/sevisxml/result_codes.h"
 
 namespace sevisflow::sim {
 
 std::string ResultMessage(std::string_view code) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 22> kMessages{{
-      {"S0000", "Success"},
-      {"S0001", "General upload/download failure"},
-      {"S0002", "Invalid organization information"},
-      {"S0003", "Invalid user ID"},
-      {"S0010", "Duplicate Batch ID"},
-      {"S0011", "Document name invalid"},
-      {"S0012",
-       "XML is not well-formed or does not agree with SEVIS-specific POSTing requirements"},
-      {"S0013", "XML does not comply with SEVIS schema"},
-      {"S0020", "One or more records failed processing due to business rule violations"},
-      {"S0030", "Download unavailable - batch job not yet processed"},
-      {"S0031", "Download invalid - batch job never submitted"},
-      {"S1001", "User ID is invalid"},
-      {"S1003", "SEVIS ID not found"},
-      {"S1004",
-       "Student exists in the SEVIS database / This record is a duplicate of other record(s) "
-       "within this XML"},
-      {"S1054", "Student status must be active for this action"},
-      {"S1057", "Student status must be initial for this action"},
-      {"S1071", "Duplicate request found for student"},
-      {"S1106", "Student status must be initial or active for this event"},
-      {"S2001", "SEVIS ID not found"},
-      {"S2124", "Cannot update exchange visitor when status type is [invalid status type]"},
-      {"S2141", "Exchange visitor exists in the SEVIS database"},
-      {"S2154", "User ID is invalid"},
-  }};
-  for (const auto& [c, message] : kMessages) {
-    if (c == code) return std::string(message);
-  }
-  return "Unknown result";
+  const std::string_view text = sevisxml::KnownResultText(code);
+  return text.empty() ? "Unknown result" : std::string(text);
 }
 
 namespace {
