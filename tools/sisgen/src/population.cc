@@ -202,6 +202,21 @@ Date TodayOf(const PopulationOptions& options) {
 
 std::string Institution(int org) { return Fmt("SG%03lld", org + 1); }
 
+// With a `percent` chance, an older row the current one superseded: effective 2-8 months
+// earlier, inactive, funding not verified, without dependents (I-20 or DS-2019).
+template <typename Form>
+void MaybeAddSupersededRow(Rng& rng, int percent, const Form& current,
+                           google::protobuf::RepeatedPtrField<Form>* rows) {
+  if (!rng.Chance(percent)) return;
+  Form older = current;
+  older.set_effective_date(
+      Date::Parse(current.effective_date())->AddMonths(-rng.Between(2, 8)).ToString());
+  older.set_effective_status(v1::FORM_STATUS_INACTIVE);
+  older.set_funding_verified(false);
+  older.clear_dependents();
+  *rows->Add() = std::move(older);
+}
+
 void SetUsAddress(Rng& rng, v1::Address* a, bool line2) {
   const UsPlace& place = rng.Pick(kUsPlaces);
   a->set_line1(std::to_string(rng.Between(1, 2999)) + " " + rng.Pick(kStreets));
@@ -490,15 +505,7 @@ void MakeStudent(Rng& rng, const PopulationOptions& options, const Origin& origi
   if (current.personal_funds() < 0) current.set_personal_funds(0);
 
   // History: an older row superseded by the current one (its to_date was earlier).
-  if (rng.Chance(25)) {
-    v1::I20Form older = current;
-    older.set_effective_date(Date::Parse(current.effective_date())->AddMonths(-rng.Between(2, 8))
-                                 .ToString());
-    older.set_effective_status(v1::FORM_STATUS_INACTIVE);
-    older.set_funding_verified(false);
-    older.clear_dependents();
-    *s.add_i20() = older;
-  }
+  MaybeAddSupersededRow(rng, 25, current, s.mutable_i20());
   *s.add_i20() = current;
   // A future-dated row: an extension the school has entered that takes effect later. The rules
   // keep it and start counting it on its date.
@@ -639,15 +646,7 @@ void MakeExchangeVisitor(Rng& rng, const PopulationOptions& options, const Origi
                    d->set_permanent_residence_country(origin.country);
                    *d->mutable_bio() = std::move(bio);
                  });
-  if (rng.Chance(20)) {
-    v1::Ds2019Form older = current;
-    older.set_effective_date(Date::Parse(current.effective_date())->AddMonths(-rng.Between(2, 8))
-                                 .ToString());
-    older.set_effective_status(v1::FORM_STATUS_INACTIVE);
-    older.set_funding_verified(false);
-    older.clear_dependents();
-    *s.add_ds2019() = older;
-  }
+  MaybeAddSupersededRow(rng, 20, current, s.mutable_ds2019());
   *s.add_ds2019() = current;
   if (rng.Chance(8)) {
     v1::Ds2019Form future = current;
