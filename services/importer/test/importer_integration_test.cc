@@ -6,7 +6,6 @@
 #include "importer.h"
 
 #include <gtest/gtest.h>
-#include <zip.h>
 
 #include <chrono>
 #include <memory>
@@ -22,6 +21,7 @@
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/redis/client.h"
 #include "sevisflow/sevisxml/transaction_log.h"
+#include "test_zip.h"
 #include "sevisflow/sevisxml/validator.h"
 #include "sevisflow/testing/kafka_broker.h"
 #include "sevisflow/testing/ports.h"
@@ -36,27 +36,6 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr char kOrg[] = "P-1-12345";
-
-std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& entries) {
-  zip_error_t err;
-  zip_error_init(&err);
-  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &err);
-  zip_source_keep(buffer);
-  zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &err);
-  for (const auto& [name, content] : entries) {
-    zip_source_t* s = zip_source_buffer(archive, content.data(), content.size(), 0);
-    zip_file_add(archive, name.c_str(), s, 0);
-  }
-  zip_close(archive);
-  zip_source_open(buffer);
-  std::string out;
-  char chunk[4096];
-  zip_int64_t n;
-  while ((n = zip_source_read(buffer, chunk, sizeof chunk)) > 0) out.append(chunk, n);
-  zip_source_close(buffer);
-  zip_source_free(buffer);
-  return out;
-}
 
 class Servers : public ::testing::Environment {
  public:
