@@ -31,9 +31,9 @@ inline constexpr char kUser[] = "dso0000001";  // the SEVIS userID the sim knows
 std::string AutoCloseBuilderYaml();
 
 struct ClusterOptions {
-  std::string name;     // the scratch folder and fixture names
-  std::string builder;  // the builder's config after the common keys (builder:, orgs:, dsos:)
-  std::string dsos;     // a `dsos:` block for the uploader's and importer's operator APIs
+  std::string name{};     // the scratch folder and fixture names
+  std::string builder{};  // the builder's config after the common keys (builder:, orgs:, dsos:)
+  std::string dsos{};     // a `dsos:` block for the uploader's and importer's operator APIs
   int partitions = 3;
 };
 
