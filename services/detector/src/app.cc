@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include "services/detector/src/cip_table.h"
 #include "services/detector/src/grpc_service.h"
@@ -69,6 +70,8 @@ absl::StatusOr<AppConfig> LoadConfig(common::ConfigReader& r) {
   } else {
     r.AddError("detector.schedule.daily_at", std::string(at.status().message()));
   }
+  c.snapshot_batch = static_cast<size_t>(
+      r.Int("detector.snapshot_batch", static_cast<int64_t>(c.snapshot_batch), 1, 10000));
   if (absl::Status st = r.Finish(); !st.ok()) return st;
   return c;
 }
@@ -218,29 +221,50 @@ void App::WaitForSupplementalView() {
 
 void App::ConsumeLoop(kafka::Consumer& consumer, Input input) {
   auto backoff = std::chrono::milliseconds(100);
+  // Retries `handle` until it succeeds (true) or the service stops (false: the records are
+  // replayed after a restart).
+  auto until_done = [&](const std::string& source, const std::function<absl::Status()>& handle) {
+    while (!stopping_.load()) {
+      absl::Status s = handle();
+      if (s.ok()) {
+        backoff = std::chrono::milliseconds(100);
+        return true;
+      }
+      Log()->warn("{}: {} (retrying in {} ms)", source, std::string(s.message()),
+                  backoff.count());
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    }
+    return false;
+  };
   while (!stopping_.load()) {
     absl::StatusOr<std::vector<kafka::Message>> batch =
-        consumer.Poll(100, std::chrono::milliseconds(200));
+        consumer.Poll(input == Input::kSnapshot ? config_.snapshot_batch : 100,
+                      std::chrono::milliseconds(200));
     if (!batch.ok()) {
       Log()->critical("consumer {} failed: {}", consumer.group_id(),
                       std::string(batch.status().message()));
       break;
     }
-    for (const kafka::Message& message : *batch) {
-      bool done = false;
-      while (!done && !stopping_.load()) {
-        absl::Status s = Handle(message, input);
-        if (s.ok()) {
-          done = true;
-          backoff = std::chrono::milliseconds(100);
-          break;
+    if (input == Input::kSnapshot) {
+      // A polled batch of snapshots is handled as one: its Redis reads pipelined, its alerts
+      // sent together; every offset is stored once the whole batch is durable.
+      if (batch->empty()) continue;
+      const std::string source = kafka::SourceOf(batch->front()) + " (+" +
+                                 std::to_string(batch->size() - 1) + " records)";
+      if (!until_done(source, [&] { return detector_->HandleSnapshotBatch(*batch); })) break;
+      for (const kafka::Message& message : *batch) {
+        if (absl::Status s = consumer.Store(message); !s.ok()) {
+          Log()->info("{}: offset not stored ({})", kafka::SourceOf(message),
+                      std::string(s.message()));
         }
-        Log()->warn("{}: {} (retrying in {} ms)", kafka::SourceOf(message),
-                    std::string(s.message()), backoff.count());
-        std::this_thread::sleep_for(backoff);
-        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
       }
-      if (!done) break;  // stopping: the record is replayed after restart
+      continue;
+    }
+    for (const kafka::Message& message : *batch) {
+      if (!until_done(kafka::SourceOf(message), [&] { return Handle(message, input); })) {
+        break;  // stopping: the record is replayed after restart
+      }
       // sevis.runcontrol and sis.supplemental offsets are never stored: the next start reads
       // the topic again.
       if (input == Input::kRunControl || input == Input::kSupplemental) continue;

@@ -56,6 +56,9 @@ struct AppConfig {
   std::string cip_table_file;
   // detector.schedule.daily_at ("HH:MM" UTC): RunAlerts("") once a day; nullopt = off.
   std::optional<std::chrono::minutes> daily_at;
+  // detector.snapshot_batch: the most sis.person records polled and handled as one batch
+  // (Detector::HandleSnapshotBatch).
+  size_t snapshot_batch = 500;
   // Not config keys (tests shorten them): how often the schedule reads the clock, and how long
   // the snapshot consumer waits at start-up for the run control view to catch up with
   // sevis.runcontrol, then for the overlay view to catch up with sis.supplemental, before it

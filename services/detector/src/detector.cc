@@ -1,6 +1,9 @@
 #include "services/detector/src/detector.h"
 
+#include <google/protobuf/arena.h>
+#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/wire_format_lite.h>
 
 #include <cctype>
 #include <charconv>
@@ -80,10 +83,14 @@ absl::Status KafkaPublisher::Send(const kafka::OutgoingMessage& message) {
   return producer_.Send(message);
 }
 
-absl::StatusOr<v1::SisPersonSnapshot> ParseSnapshot(std::string_view payload) {
+absl::Status KafkaPublisher::SendAll(const std::vector<kafka::OutgoingMessage>& messages) {
+  return producer_.SendAll(messages);
+}
+
+absl::StatusOr<bool> ParseSnapshotInto(std::string_view payload,
+                                       v1::SisPersonSnapshot& snapshot) {
   size_t i = 0;
   while (i < payload.size() && std::isspace(static_cast<unsigned char>(payload[i]))) ++i;
-  v1::SisPersonSnapshot snapshot;
   if (i < payload.size() && payload[i] == '{') {
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = true;  // like binary: newer producers may add fields
@@ -93,13 +100,41 @@ absl::StatusOr<v1::SisPersonSnapshot> ParseSnapshot(std::string_view payload) {
       // The parser's message may quote the payload: keep it out of logs and headers.
       return absl::InvalidArgumentError("not a SisPersonSnapshot in protobuf JSON");
     }
-    return snapshot;
+    return true;
   }
   if (payload.empty() ||
       !snapshot.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return absl::InvalidArgumentError("not a SisPersonSnapshot in protobuf binary");
   }
+  return false;
+}
+
+absl::StatusOr<v1::SisPersonSnapshot> ParseSnapshot(std::string_view payload) {
+  v1::SisPersonSnapshot snapshot;
+  absl::StatusOr<bool> parsed = ParseSnapshotInto(payload, snapshot);
+  if (!parsed.ok()) return parsed.status();
   return snapshot;
+}
+
+std::optional<int64_t> SnapshotVersion(std::string_view bytes) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  int64_t version = 0;  // proto3: absent is 0; a repeated occurrence: the last one wins
+  while (uint32_t tag = in.ReadTag()) {
+    if (tag == WireFormatLite::MakeTag(v1::SisPersonSnapshot::kVersionFieldNumber,
+                                       WireFormatLite::WIRETYPE_VARINT)) {
+      uint64_t value = 0;
+      if (!in.ReadVarint64(&value)) return std::nullopt;
+      version = static_cast<int64_t>(value);
+    } else if (!WireFormatLite::SkipField(&in, tag)) {
+      return std::nullopt;
+    }
+  }
+  if (!in.ConsumedEntireMessage() || in.CurrentPosition() != static_cast<int>(bytes.size())) {
+    return std::nullopt;
+  }
+  return version;
 }
 
 std::string SnapshotKey(std::string_view person) { return "sf:snap:" + std::string(person); }
@@ -209,7 +244,7 @@ Detector::Detector(rules::Setup setup, redis::Client& redis, Publisher& publishe
       metrics_(metrics),
       evaluation_seconds_(metrics.GetHistogram(
           "sevisflow_detector_evaluation_seconds",
-          "Time to evaluate the rules for one snapshot (Redis reads included)")) {}
+          "Time to evaluate the rules for one snapshot (its Redis state, read per batch, excluded)")) {}
 
 absl::Status Detector::DeadLetter(const kafka::Message& message, const std::string& reason,
                                   const std::string& label) {
@@ -227,59 +262,159 @@ std::mutex& Detector::PersonLock(const std::string& person) {
   return person_locks_[std::hash<std::string>{}(person) % person_locks_.size()];
 }
 
+std::vector<std::unique_lock<std::mutex>> Detector::LockPersons(
+    const std::vector<std::string>& persons) {
+  std::set<size_t> slots;
+  for (const std::string& person : persons) {
+    slots.insert(std::hash<std::string>{}(person) % person_locks_.size());
+  }
+  std::vector<std::unique_lock<std::mutex>> held;
+  held.reserve(slots.size());
+  for (size_t slot : slots) held.emplace_back(person_locks_[slot]);
+  return held;
+}
+
 absl::Status Detector::HandleSnapshotMessage(const kafka::Message& message) {
-  metrics_
-      .GetCounter("sevisflow_detector_messages_consumed_total", "Records consumed",
-                  {{"topic", message.topic}})
-      .Inc();
-  if (message.is_tombstone) return absl::OkStatus();  // compaction marker: nothing to report
-  absl::StatusOr<v1::SisPersonSnapshot> parsed = ParseSnapshot(message.value);
-  if (!parsed.ok()) {
-    return DeadLetter(message, std::string(parsed.status().message()), "parse");
+  return HandleSnapshotBatch({message});
+}
+
+absl::Status Detector::HandleSnapshotBatch(const std::vector<kafka::Message>& messages) {
+  if (messages.empty()) return absl::OkStatus();
+  for (const kafka::Message& message : messages) {
+    metrics_
+        .GetCounter("sevisflow_detector_messages_consumed_total", "Records consumed",
+                    {{"topic", message.topic}})
+        .Inc();
   }
-  v1::SisPersonSnapshot& snapshot = *parsed;
-  if (snapshot.person_id().empty()) {
-    return DeadLetter(message, "person_id missing", "missing_person_id");
+  // Bad records are dead-lettered with the batch's alerts; the rest is the newest snapshot of
+  // each person.
+  struct DeadLetterOf {
+    const kafka::Message* message;
+    std::string reason;
+    std::string label;
+  };
+  std::vector<DeadLetterOf> dead;
+  // Snapshots live on one arena for the batch: no allocation per field.
+  google::protobuf::Arena arena;
+  struct Newest {
+    v1::SisPersonSnapshot* snapshot = nullptr;
+    const kafka::Message* message = nullptr;
+    bool json = false;
+  };
+  std::map<std::string, Newest> newest;  // person -> its newest snapshot in the batch
+  int64_t collapsed = 0;
+  for (const kafka::Message& message : messages) {
+    if (message.is_tombstone) continue;  // compaction marker: nothing to report
+    auto* parsed = google::protobuf::Arena::CreateMessage<v1::SisPersonSnapshot>(&arena);
+    absl::StatusOr<bool> json = ParseSnapshotInto(message.value, *parsed);
+    if (!json.ok()) {
+      dead.push_back({&message, std::string(json.status().message()), "parse"});
+      continue;
+    }
+    if (parsed->person_id().empty()) {
+      dead.push_back({&message, "person_id missing", "missing_person_id"});
+      continue;
+    }
+    if (message.key != parsed->person_id()) {
+      dead.push_back({&message, "record key differs from person_id", "key_mismatch"});
+      continue;
+    }
+    auto [it, inserted] = newest.try_emplace(parsed->person_id());
+    if (!inserted) {
+      ++collapsed;
+      if (parsed->version() < it->second.snapshot->version()) continue;
+    }
+    it->second = {parsed, &message, *json};
   }
-  if (message.key != snapshot.person_id()) {
-    return DeadLetter(message, "record key differs from person_id", "key_mismatch");
+  if (collapsed > 0) {
+    metrics_
+        .GetCounter("sevisflow_detector_snapshots_collapsed_total",
+                    "Snapshots not evaluated because a newer one of the person was in the same "
+                    "polled batch")
+        .Inc(static_cast<double>(collapsed));
   }
-  const std::string ref = common::PersonRef(snapshot.person_id());
-  std::lock_guard person_lock(PersonLock(snapshot.person_id()));
+
+  std::vector<std::string> persons;
+  persons.reserve(newest.size());
+  for (const auto& [person, snapshot] : newest) persons.push_back(person);
+  const auto locks = LockPersons(persons);
+  std::vector<PersonView> views(persons.size());
+  for (size_t i = 0; i < persons.size(); ++i) views[i].person = persons[i];
+  if (absl::Status s = LoadViews(views); !s.ok()) return s;
 
   // Latest snapshot per person; an older version is ignored (a replay or a late publisher).
-  absl::StatusOr<std::optional<std::string>> stored = redis_.Get(SnapshotKey(snapshot.person_id()));
-  if (!stored.ok()) return stored.status();
-  if (stored->has_value()) {
-    v1::SisPersonSnapshot previous;
-    if (previous.ParseFromString(**stored) && previous.version() > snapshot.version()) {
-      metrics_
-          .GetCounter("sevisflow_detector_stale_snapshots_total",
-                      "Snapshots ignored because a newer version is stored")
-          .Inc();
-      Log()->debug("person {}: version {} older than stored {}, ignored", ref, snapshot.version(),
-                   previous.version());
-      return absl::OkStatus();
-    }
-  }
   // The raw SIS snapshot is stored; overlays are merged at each evaluation, so the next SIS
   // message never overwrites what a DSO entered.
-  if (absl::Status s = redis_.Set(SnapshotKey(snapshot.person_id()), snapshot.SerializeAsString());
-      !s.ok()) {
-    return s;
+  std::vector<std::vector<std::string>> sets;
+  std::vector<size_t> current;  // indexes into views of the snapshots evaluated
+  for (size_t i = 0; i < views.size(); ++i) {
+    const Newest& next = newest[views[i].person];
+    const v1::SisPersonSnapshot& snapshot = *next.snapshot;
+    if (views[i].stored_snapshot) {
+      const std::optional<int64_t> stored = SnapshotVersion(*views[i].stored_snapshot);
+      if (stored && *stored > snapshot.version()) {
+        metrics_
+            .GetCounter("sevisflow_detector_stale_snapshots_total",
+                        "Snapshots ignored because a newer version is stored")
+            .Inc();
+        Log()->debug("person {}: version {} older than stored {}, ignored",
+                     common::PersonRef(views[i].person), snapshot.version(), *stored);
+        continue;
+      }
+    }
+    // A binary record is stored as it came (unknown fields of a newer producer included).
+    sets.push_back({"SET", SnapshotKey(views[i].person),
+                    next.json ? snapshot.SerializeAsString() : next.message->value});
+    current.push_back(i);
   }
-  absl::StatusOr<int64_t> published = EvaluateAndPublish(snapshot);
+  if (!sets.empty()) {
+    absl::StatusOr<std::vector<redis::Reply>> written = redis_.Pipeline(sets);
+    if (!written.ok()) return written.status();
+    for (const redis::Reply& reply : *written) {
+      if (reply.is_error()) return redis::ErrorReplyToStatus(reply.str);
+    }
+  }
+
+  RunControlCache run_controls;
+  std::set<std::string> schools;
+  for (size_t i : current) {
+    const std::set<std::string> mine = SchoolCodes(*newest[views[i].person].snapshot);
+    schools.insert(mine.begin(), mine.end());
+  }
+  if (absl::Status s = LoadRunControls(schools, run_controls); !s.ok()) return s;
+  std::vector<Evaluated> evaluated;
+  evaluated.reserve(current.size());
+  for (size_t i : current) {
+    Evaluated e;
+    e.person = views[i].person;
+    e.detections = EvaluateView(*newest[e.person].snapshot, views[i], run_controls);
+    e.emitted = std::move(views[i].emitted);
+    evaluated.push_back(std::move(e));
+  }
+
+  std::vector<kafka::OutgoingMessage> letters;
+  for (const DeadLetterOf& d : dead) letters.push_back(kafka::MakeDeadLetter(*d.message, d.reason));
+  absl::StatusOr<int64_t> published = PublishEvaluated(evaluated, std::move(letters));
   if (!published.ok()) return published.status();
-  Log()->debug("person {} v{}: {} new alert(s)", ref, snapshot.version(), *published);
+  for (const DeadLetterOf& d : dead) {
+    metrics_
+        .GetCounter("sevisflow_detector_dlq_total", "Records sent to a dead-letter topic",
+                    {{"topic", d.message->topic}, {"reason", d.label}})
+        .Inc();
+    Log()->warn("dead-lettered {}: {}", kafka::SourceOf(*d.message), d.reason);
+  }
+  Log()->debug("{} sis.person records: {} evaluated, {} new alert(s)", messages.size(),
+               evaluated.size(), *published);
   return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> Detector::EvaluateAndPublish(const v1::SisPersonSnapshot& snapshot) {
-  RunControlCache run_controls;
-  absl::StatusOr<std::vector<rules::Detection>> detections = Evaluate(snapshot, run_controls);
-  if (!detections.ok()) return detections.status();
+  absl::StatusOr<Evaluated> evaluated = Evaluate(snapshot);
+  if (!evaluated.ok()) return evaluated.status();
   // The evaluation covers every organisation of the person: any emitted key may be forgotten.
-  return PublishNew(snapshot, std::move(*detections), "");
+  std::vector<Evaluated> items;
+  items.push_back(std::move(*evaluated));
+  return PublishEvaluated(items);
 }
 
 absl::Status Detector::HandleSupplementalMessage(const kafka::Message& message) {
@@ -362,10 +497,15 @@ absl::StatusOr<v1::SisPersonSnapshot> Detector::WithSupplemental(
   absl::StatusOr<std::map<std::string, std::string>> stored =
       redis_.HGetAll(SupplementalKey(snapshot.person_id()));
   if (!stored.ok()) return stored.status();
-  if (stored->empty()) return snapshot;
+  return Merged(snapshot, *stored);
+}
+
+v1::SisPersonSnapshot Detector::Merged(const v1::SisPersonSnapshot& raw,
+                                       const std::map<std::string, std::string>& stored) {
+  if (stored.empty()) return raw;
   std::vector<v1::SupplementalData> overlays;
-  overlays.reserve(stored->size());
-  for (const auto& [org, bytes] : *stored) {
+  overlays.reserve(stored.size());
+  for (const auto& [org, bytes] : stored) {
     v1::SupplementalData data;
     if (!data.ParseFromString(bytes)) {
       // Only this process writes the view, from validated records: a bug, not a reason to stop.
@@ -374,12 +514,12 @@ absl::StatusOr<v1::SisPersonSnapshot> Detector::WithSupplemental(
                       "Stored overlays that could not be parsed (left out of the evaluation)")
           .Inc();
       Log()->error("person {}: stored overlay of {} cannot be parsed",
-                   common::PersonRef(snapshot.person_id()), org);
+                   common::PersonRef(raw.person_id()), org);
       continue;
     }
     overlays.push_back(std::move(data));
   }
-  return rules::MergeSupplemental(snapshot, overlays);
+  return rules::MergeSupplemental(raw, overlays);
 }
 
 absl::Status Detector::HandleMasterMessage(const kafka::Message& message) {
@@ -473,106 +613,210 @@ absl::StatusOr<std::optional<v1::SisPersonSnapshot>> Detector::ReadSnapshot(
   return std::optional<v1::SisPersonSnapshot>(std::move(snapshot));
 }
 
-absl::StatusOr<std::vector<rules::Detection>> Detector::Evaluate(
-    const v1::SisPersonSnapshot& raw, RunControlCache& run_controls) {
-  const auto started = std::chrono::steady_clock::now();
-  // What the DSO entered wins over the SIS feed (sis.supplemental).
-  absl::StatusOr<v1::SisPersonSnapshot> merged = WithSupplemental(raw);
-  if (!merged.ok()) return merged.status();
-  const v1::SisPersonSnapshot& snapshot = *merged;
-  // Prefetch this person's master rows and the run controls of the person's schools, so the
-  // rules stay a pure function.
-  std::map<std::string, v1::MasterRecord> masters;
-  absl::StatusOr<redis::Reply> orgs =
-      redis_.Command({"SMEMBERS", MasterOrgsKey(snapshot.person_id())});
-  if (!orgs.ok()) return orgs.status();
-  for (const auto& element : orgs->elements) {
-    absl::StatusOr<std::optional<std::string>> bytes =
-        redis_.Get(MasterKey(element.str, snapshot.person_id()));
-    if (!bytes.ok()) return bytes.status();
-    if (!bytes->has_value()) continue;
-    if (auto record = ParseMaster(**bytes)) masters[element.str] = std::move(*record);
+namespace {
+
+absl::Status FirstError(const std::vector<redis::Reply>& replies) {
+  for (const redis::Reply& reply : replies) {
+    if (reply.is_error()) return redis::ErrorReplyToStatus(reply.str);
   }
-  for (const std::string& org : SchoolCodes(snapshot)) {
-    if (run_controls.count(org) > 0) continue;
-    absl::StatusOr<std::optional<v1::RunControl>> run_control = ReadRunControl(org);
-    if (!run_control.ok()) {
+  return absl::OkStatus();
+}
+
+// An HGETALL reply (field, value, field, value ...) as a map.
+std::map<std::string, std::string> HashOf(const redis::Reply& reply) {
+  std::map<std::string, std::string> hash;
+  for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    hash[reply.elements[i].str] = reply.elements[i + 1].str;
+  }
+  return hash;
+}
+
+}  // namespace
+
+absl::Status Detector::LoadViews(std::vector<PersonView>& views) {
+  if (views.empty()) return absl::OkStatus();
+  std::vector<std::vector<std::string>> reads;
+  reads.reserve(views.size() * 4);
+  for (const PersonView& v : views) {
+    reads.push_back({"GET", SnapshotKey(v.person)});
+    reads.push_back({"HGETALL", SupplementalKey(v.person)});
+    reads.push_back({"SMEMBERS", MasterOrgsKey(v.person)});
+    reads.push_back({"HGETALL", EmittedKey(v.person)});
+  }
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(reads);
+  if (!replies.ok()) return replies.status();
+  if (absl::Status s = FirstError(*replies); !s.ok()) return s;
+  if (replies->size() != reads.size()) return absl::InternalError("short Redis pipeline reply");
+  std::vector<std::vector<std::string>> master_reads;
+  std::vector<std::pair<size_t, std::string>> master_of;  // (view, org) of each master read
+  for (size_t i = 0; i < views.size(); ++i) {
+    const redis::Reply& snapshot = (*replies)[4 * i];
+    if (snapshot.type == redis::Reply::Type::kString) views[i].stored_snapshot = snapshot.str;
+    views[i].supplemental = HashOf((*replies)[4 * i + 1]);
+    for (const redis::Reply& org : (*replies)[4 * i + 2].elements) {
+      master_reads.push_back({"GET", MasterKey(org.str, views[i].person)});
+      master_of.emplace_back(i, org.str);
+    }
+    views[i].emitted = HashOf((*replies)[4 * i + 3]);
+  }
+  if (master_reads.empty()) return absl::OkStatus();
+  absl::StatusOr<std::vector<redis::Reply>> masters = redis_.Pipeline(master_reads);
+  if (!masters.ok()) return masters.status();
+  if (absl::Status s = FirstError(*masters); !s.ok()) return s;
+  for (size_t j = 0; j < master_of.size() && j < masters->size(); ++j) {
+    const redis::Reply& bytes = (*masters)[j];
+    if (bytes.type != redis::Reply::Type::kString) continue;
+    auto& [i, org] = master_of[j];
+    if (auto record = ParseMaster(bytes.str)) views[i].masters[org] = std::move(*record);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Detector::LoadRunControls(const std::set<std::string>& orgs,
+                                       RunControlCache& cache) {
+  std::vector<std::string> missing;
+  for (const std::string& org : orgs) {
+    if (cache.count(org) == 0) missing.push_back(org);
+  }
+  if (missing.empty()) return absl::OkStatus();
+  std::vector<std::vector<std::string>> gets;
+  for (const std::string& org : missing) gets.push_back({"GET", RunControlKey(org)});
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(gets);
+  if (!replies.ok()) return replies.status();
+  if (absl::Status s = FirstError(*replies); !s.ok()) return s;
+  for (size_t i = 0; i < missing.size() && i < replies->size(); ++i) {
+    std::optional<v1::RunControl>& slot = cache[missing[i]];
+    if ((*replies)[i].type != redis::Reply::Type::kString) continue;
+    v1::RunControl run_control;
+    if (!run_control.ParseFromString((*replies)[i].str)) {
       // A view that does not parse is a bug, not a reason to stop the line: evaluate as if the
       // school had no run control (the sevis.runcontrol consumer rewrites it at start-up).
-      if (run_control.status().code() != absl::StatusCode::kDataLoss) return run_control.status();
-      Log()->error("{}", std::string(run_control.status().message()));
-      run_control = std::optional<v1::RunControl>();
+      Log()->error("stored run control of {} cannot be parsed", missing[i]);
+      continue;
     }
-    run_controls[org] = std::move(*run_control);
+    slot = std::move(run_control);
   }
-  rules::MasterLookup master_lookup = [&masters](const std::string& org) {
-    auto it = masters.find(org);
-    return it == masters.end() ? nullptr : &it->second;
+  return absl::OkStatus();
+}
+
+std::vector<rules::Detection> Detector::EvaluateView(const v1::SisPersonSnapshot& raw,
+                                                     const PersonView& view,
+                                                     const RunControlCache& run_controls) {
+  const auto started = std::chrono::steady_clock::now();
+  // What the DSO entered wins over the SIS feed (sis.supplemental).
+  std::optional<v1::SisPersonSnapshot> with_overlays;
+  if (!view.supplemental.empty()) with_overlays = Merged(raw, view.supplemental);
+  const v1::SisPersonSnapshot& merged = with_overlays ? *with_overlays : raw;
+  // The person's master rows and the run controls of the person's schools were read before, so
+  // the rules stay a pure function.
+  rules::MasterLookup master_lookup = [&view](const std::string& org) {
+    auto it = view.masters.find(org);
+    return it == view.masters.end() ? nullptr : &it->second;
   };
   rules::RunControlLookup run_control_lookup =
       [&run_controls](const std::string& org) -> const v1::RunControl* {
     auto it = run_controls.find(org);
     return it == run_controls.end() || !it->second ? nullptr : &*it->second;
   };
-  auto detections = rules::DetectAll(snapshot, master_lookup, run_control_lookup, setup_,
+  auto detections = rules::DetectAll(merged, master_lookup, run_control_lookup, setup_,
                                     common::Date::FromTime(clock_.Now()));
   evaluation_seconds_.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return detections;
 }
 
-absl::StatusOr<int64_t> Detector::PublishNew(const v1::SisPersonSnapshot& snapshot,
-                                             std::vector<rules::Detection> detections,
-                                             const std::string& org) {
-  const std::string emitted_key = EmittedKey(snapshot.person_id());
-  absl::StatusOr<std::map<std::string, std::string>> emitted = redis_.HGetAll(emitted_key);
-  if (!emitted.ok()) return emitted.status();
-  int64_t published = 0;
-  for (rules::Detection& d : detections) {
-    auto it = emitted->find(d.emitted_key);
-    if (it != emitted->end() && it->second == d.alert.alert_id()) continue;  // already sent
-    d.alert.set_detected_at(common::FormatRfc3339(clock_.Now()));
-    kafka::OutgoingMessage out;
-    out.topic = kafka::kSevisAlerts;
-    out.key = d.alert.org_id();
-    out.value = d.alert.SerializeAsString();
-    if (absl::Status s = publisher_.Send(out); !s.ok()) return s;
-    // Remembered only after the broker acknowledged: a crash in between re-publishes the same
-    // alert id, which the builder ignores.
-    absl::StatusOr<int64_t> set = redis_.HSet(emitted_key, {{d.emitted_key, d.alert.alert_id()}});
-    if (!set.ok()) return set.status();
-    metrics_
-        .GetCounter("sevisflow_detector_alerts_emitted_total", "Alerts published",
-                    {{"event", v1::EventType_Name(d.alert.event_type())}})
-        .Inc();
-    Log()->info("alert {} {} for person {}", d.alert.alert_id(),
-                v1::EventType_Name(d.alert.event_type()),
-                common::PersonRef(snapshot.person_id()));
-    ++published;
+absl::StatusOr<Detector::Evaluated> Detector::Evaluate(const v1::SisPersonSnapshot& raw) {
+  std::vector<PersonView> views(1);
+  views[0].person = raw.person_id();
+  if (absl::Status s = LoadViews(views); !s.ok()) return s;
+  RunControlCache run_controls;
+  if (absl::Status s = LoadRunControls(SchoolCodes(raw), run_controls); !s.ok()) return s;
+  Evaluated e;
+  e.person = raw.person_id();
+  e.detections = EvaluateView(raw, views[0], run_controls);
+  e.emitted = std::move(views[0].emitted);
+  return e;
+}
+
+absl::StatusOr<int64_t> Detector::PublishEvaluated(std::vector<Evaluated>& items,
+                                                   std::vector<kafka::OutgoingMessage> also) {
+  // The alerts not sent yet; (item, detection) of each.
+  std::vector<std::pair<size_t, size_t>> fresh;
+  const std::string now = common::FormatRfc3339(clock_.Now());
+  std::vector<kafka::OutgoingMessage> out = std::move(also);
+  for (size_t i = 0; i < items.size(); ++i) {
+    for (size_t j = 0; j < items[i].detections.size(); ++j) {
+      rules::Detection& d = items[i].detections[j];
+      auto it = items[i].emitted.find(d.emitted_key);
+      if (it != items[i].emitted.end() && it->second == d.alert.alert_id()) continue;
+      d.alert.set_detected_at(now);
+      kafka::OutgoingMessage message;
+      message.topic = kafka::kSevisAlerts;
+      message.key = d.alert.org_id();
+      message.value = d.alert.SerializeAsString();
+      out.push_back(std::move(message));
+      fresh.emplace_back(i, j);
+    }
   }
-  // A condition that no longer holds is forgotten, so the alert is emitted again (same id or
-  // not) if it comes back. Only the evaluated organisation's keys: a run for one school must not
-  // touch what another school's evaluation emitted.
-  std::vector<std::pair<std::string, std::string>> stale =
-      StaleEmittedKeys(*emitted, detections, org);
-  if (!stale.empty()) {
-    std::vector<std::string> args;
+  if (!out.empty()) {
+    if (absl::Status s = out.size() == 1 ? publisher_.Send(out.front()) : publisher_.SendAll(out);
+        !s.ok()) {
+      return s;
+    }
+  }
+
+  // Remembered only after the broker acknowledged: a crash in between re-publishes the same
+  // alert ids, which the builder ignores. A condition that no longer holds is forgotten, so the
+  // alert is emitted again (same id or not) if it comes back; only the evaluated organisation's
+  // keys: a run for one school must not touch what another school's evaluation emitted.
+  std::vector<std::vector<std::string>> writes;
+  std::map<size_t, std::vector<std::string>> sets;  // item -> HSET arguments
+  for (auto [i, j] : fresh) {
+    const rules::Detection& d = items[i].detections[j];
+    std::vector<std::string>& args = sets[i];
+    if (args.empty()) args = {"HSET", EmittedKey(items[i].person)};
+    args.push_back(d.emitted_key);
+    args.push_back(d.alert.alert_id());
+  }
+  for (auto& [i, args] : sets) writes.push_back(std::move(args));
+  size_t forgets = 0;
+  for (const Evaluated& item : items) {
+    std::vector<std::pair<std::string, std::string>> stale =
+        StaleEmittedKeys(item.emitted, item.detections, item.org);
+    if (stale.empty()) continue;
+    std::vector<std::string> args = {"EVAL", kForgetScript, "1", EmittedKey(item.person)};
     for (auto& [field, alert_id] : stale) {
       args.push_back(field);
       args.push_back(alert_id);
     }
-    absl::StatusOr<redis::Reply> forgotten = redis_.Eval(kForgetScript, {emitted_key}, args);
-    if (!forgotten.ok()) return forgotten.status();
-    metrics_
-        .GetCounter("sevisflow_detector_emitted_forgotten_total",
-                    "Emitted alert keys forgotten because their condition no longer holds")
-        .Inc(static_cast<double>(forgotten->integer));
-    for (const auto& [field, alert_id] : stale) {
-      Log()->debug("person {}: alert {} no longer detected, forgotten",
-                   common::PersonRef(snapshot.person_id()), alert_id);
+    writes.push_back(std::move(args));
+    ++forgets;
+  }
+  if (!writes.empty()) {
+    absl::StatusOr<std::vector<redis::Reply>> written = redis_.Pipeline(writes);
+    if (!written.ok()) return written.status();
+    if (absl::Status s = FirstError(*written); !s.ok()) return s;
+    int64_t forgotten = 0;
+    for (size_t k = writes.size() - forgets; k < written->size(); ++k) {
+      forgotten += (*written)[k].integer;
+    }
+    if (forgotten > 0) {
+      metrics_
+          .GetCounter("sevisflow_detector_emitted_forgotten_total",
+                      "Emitted alert keys forgotten because their condition no longer holds")
+          .Inc(static_cast<double>(forgotten));
     }
   }
-  return published;
+  for (auto [i, j] : fresh) {
+    const v1::Alert& alert = items[i].detections[j].alert;
+    metrics_
+        .GetCounter("sevisflow_detector_alerts_emitted_total", "Alerts published",
+                    {{"event", v1::EventType_Name(alert.event_type())}})
+        .Inc();
+    Log()->debug("alert {} {} for person {}", alert.alert_id(),
+                 v1::EventType_Name(alert.event_type()), common::PersonRef(items[i].person));
+  }
+  return static_cast<int64_t>(fresh.size());
 }
 
 absl::StatusOr<RunAlertsResult> Detector::RunAlerts(const std::string& org, RunTrigger trigger) {
@@ -591,35 +835,53 @@ absl::StatusOr<RunAlertsResult> Detector::RunAlerts(const std::string& org, RunT
     if (!page.ok()) return page.status();
     if (page->elements.size() != 2) return absl::InternalError("unexpected SCAN reply");
     cursor = page->elements[0].str;
+    if (cancelled_.load()) return absl::CancelledError("the detector is stopping");
+    // One page at a time: its persons locked, their views read in two pipelines, evaluated, and
+    // their new alerts sent together.
+    std::vector<std::string> persons;
     for (const auto& key : page->elements[1].elements) {
-      if (cancelled_.load()) return absl::CancelledError("the detector is stopping");
-      if (key.str.size() <= prefix.size()) continue;
-      const std::string person = key.str.substr(prefix.size());
-      std::lock_guard person_lock(PersonLock(person));
-      // Read under the lock: the snapshot consumer may just have stored a newer one.
-      absl::StatusOr<std::optional<v1::SisPersonSnapshot>> snapshot = ReadSnapshot(person);
-      if (!snapshot.ok()) {
-        if (snapshot.status().code() != absl::StatusCode::kDataLoss) return snapshot.status();
-        Log()->error("person {}: {}", common::PersonRef(person),
-                     std::string(snapshot.status().message()));
+      if (key.str.size() > prefix.size()) persons.push_back(key.str.substr(prefix.size()));
+    }
+    if (persons.empty()) continue;
+    const auto locks = LockPersons(persons);
+    // Read under the locks: the snapshot consumer may just have stored a newer one.
+    std::vector<PersonView> views(persons.size());
+    for (size_t i = 0; i < persons.size(); ++i) views[i].person = persons[i];
+    if (absl::Status s = LoadViews(views); !s.ok()) return s;
+    google::protobuf::Arena arena;  // the page's snapshots: no allocation per field
+    std::vector<std::pair<size_t, const v1::SisPersonSnapshot*>> snapshots;
+    std::set<std::string> schools;
+    for (size_t i = 0; i < views.size(); ++i) {
+      if (!views[i].stored_snapshot) continue;  // deleted since the SCAN
+      auto* snapshot = google::protobuf::Arena::CreateMessage<v1::SisPersonSnapshot>(&arena);
+      if (!snapshot->ParseFromString(*views[i].stored_snapshot)) {
+        Log()->error("person {}: stored snapshot cannot be parsed",
+                     common::PersonRef(views[i].person));
         continue;
       }
-      if (!snapshot->has_value()) continue;  // deleted since the SCAN
-      const std::set<std::string> schools = SchoolCodes(**snapshot);
-      if (!org.empty() && schools.count(org) == 0) continue;
-      if (org.empty()) orgs.insert(schools.begin(), schools.end());
-      ++result.persons;
-      absl::StatusOr<std::vector<rules::Detection>> detections =
-          Evaluate(**snapshot, run_controls);
-      if (!detections.ok()) return detections.status();
-      std::vector<rules::Detection> mine;
-      for (auto& d : *detections) {
-        if (org.empty() || d.alert.org_id() == org) mine.push_back(std::move(d));
-      }
-      absl::StatusOr<int64_t> published = PublishNew(**snapshot, std::move(mine), org);
-      if (!published.ok()) return published.status();
-      result.alerts += *published;
+      const std::set<std::string> mine = SchoolCodes(*snapshot);
+      if (!org.empty() && mine.count(org) == 0) continue;
+      if (org.empty()) orgs.insert(mine.begin(), mine.end());
+      schools.insert(mine.begin(), mine.end());
+      snapshots.emplace_back(i, snapshot);
     }
+    if (absl::Status s = LoadRunControls(schools, run_controls); !s.ok()) return s;
+    std::vector<Evaluated> evaluated;
+    evaluated.reserve(snapshots.size());
+    for (auto& [i, snapshot] : snapshots) {
+      Evaluated e;
+      e.person = views[i].person;
+      e.org = org;
+      for (auto& d : EvaluateView(*snapshot, views[i], run_controls)) {
+        if (org.empty() || d.alert.org_id() == org) e.detections.push_back(std::move(d));
+      }
+      e.emitted = std::move(views[i].emitted);
+      evaluated.push_back(std::move(e));
+    }
+    result.persons += static_cast<int64_t>(evaluated.size());
+    absl::StatusOr<int64_t> published = PublishEvaluated(evaluated);
+    if (!published.ok()) return published.status();
+    result.alerts += *published;
   } while (cursor != "0");
 
   if (absl::Status s = RecordRun({orgs.begin(), orgs.end()}, started, result); !s.ok()) return s;
@@ -702,11 +964,10 @@ absl::StatusOr<std::optional<std::vector<v1::Alert>>> Detector::Explain(
   absl::StatusOr<std::optional<v1::SisPersonSnapshot>> snapshot = ReadSnapshot(person_id);
   if (!snapshot.ok()) return snapshot.status();
   if (!snapshot->has_value()) return std::optional<std::vector<v1::Alert>>();
-  RunControlCache run_controls;
-  absl::StatusOr<std::vector<rules::Detection>> detections = Evaluate(**snapshot, run_controls);
-  if (!detections.ok()) return detections.status();
+  absl::StatusOr<Evaluated> evaluated = Evaluate(**snapshot);
+  if (!evaluated.ok()) return evaluated.status();
   std::vector<v1::Alert> alerts;
-  for (auto& d : *detections) {
+  for (auto& d : evaluated->detections) {
     d.alert.set_detected_at(common::FormatRfc3339(clock_.Now()));
     alerts.push_back(std::move(d.alert));
   }

@@ -26,6 +26,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -58,12 +59,16 @@ class Publisher {
   virtual ~Publisher() = default;
   // Blocks until the broker acknowledged the record.
   virtual absl::Status Send(const kafka::OutgoingMessage& message) = 0;
+  // Sends every record, pipelined, and blocks until the broker acknowledged them all: OK only
+  // when every one was (records to one partition keep their order).
+  virtual absl::Status SendAll(const std::vector<kafka::OutgoingMessage>& messages) = 0;
 };
 
 class KafkaPublisher final : public Publisher {
  public:
   explicit KafkaPublisher(kafka::Producer& producer) : producer_(producer) {}
   absl::Status Send(const kafka::OutgoingMessage& message) override;
+  absl::Status SendAll(const std::vector<kafka::OutgoingMessage>& messages) override;
 
  private:
   kafka::Producer& producer_;
@@ -72,6 +77,13 @@ class KafkaPublisher final : public Publisher {
 // Parses a sis.person payload: protobuf JSON when the first non-space byte is '{', else
 // protobuf binary. The error message names no personal data.
 absl::StatusOr<v1::SisPersonSnapshot> ParseSnapshot(std::string_view payload);
+// The same into `snapshot` (which may live on an arena); true when the payload was JSON.
+absl::StatusOr<bool> ParseSnapshotInto(std::string_view payload, v1::SisPersonSnapshot& snapshot);
+
+// The `version` field of a SisPersonSnapshot in protobuf binary, read without parsing the rest
+// (the stored snapshot's version guard); 0 when absent, as protobuf reads it; nullopt when the
+// bytes are not a well-formed message.
+std::optional<int64_t> SnapshotVersion(std::string_view bytes);
 
 // Redis keys.
 std::string SnapshotKey(std::string_view person);
@@ -154,8 +166,17 @@ class Detector {
   Detector(rules::Setup setup, redis::Client& redis, Publisher& publisher,
            const common::Clock& clock, common::MetricsRegistry& metrics);
 
-  // One sis.person record.
+  // One sis.person record: HandleSnapshotBatch of that record alone.
   absl::Status HandleSnapshotMessage(const kafka::Message& message);
+  // The sis.person records of one poll, in offset order. OK when the effect of every record is
+  // durable (so the caller may store every offset); an error is retriable and the caller
+  // retries the whole batch (the effects are idempotent: the same snapshots, the same alert ids).
+  // Bad records are dead-lettered; a snapshot older than the stored version is ignored. When a
+  // batch holds several snapshots of one person only the newest (highest version, then last) is
+  // stored and evaluated, as compaction of sis.person would keep only it. The Redis state of the
+  // whole batch is read in two pipelines, and the new alerts of the whole batch are sent together
+  // and awaited before their sf:emitted keys are written.
+  absl::Status HandleSnapshotBatch(const std::vector<kafka::Message>& messages);
   // One sevis.master record (key "<org>/<person>"; a tombstone or `deleted` removes the row).
   absl::Status HandleMasterMessage(const kafka::Message& message);
   // One sevis.runcontrol record (key org_id; a tombstone removes the view).
@@ -203,21 +224,50 @@ class Detector {
   // Run controls read during one evaluation (or one whole RunAlerts): org -> view value.
   using RunControlCache = std::map<std::string, std::optional<v1::RunControl>>;
 
-  // Merges the person's overlays into `snapshot` and runs the rules against the Redis master
-  // and run control views.
-  absl::StatusOr<std::vector<rules::Detection>> Evaluate(const v1::SisPersonSnapshot& snapshot,
-                                                         RunControlCache& run_controls);
+  // What one evaluation of a person reads from Redis (LoadViews).
+  struct PersonView {
+    std::string person;
+    std::optional<std::string> stored_snapshot;       // sf:snap:<person>, as stored
+    std::map<std::string, std::string> supplemental;  // sf:supp:<person>: org -> overlay bytes
+    std::map<std::string, std::string> emitted;       // sf:emitted:<person>
+    std::map<std::string, v1::MasterRecord> masters;  // org -> sf:master:<org>/<person>
+  };
+  // One evaluated person, ready for PublishEvaluated.
+  struct Evaluated {
+    std::string person;
+    std::vector<rules::Detection> detections;
+    std::map<std::string, std::string> emitted;  // as read before the evaluation
+    std::string org;  // whose stale emitted keys may be forgotten; "" for every org
+  };
+
+  // Reads the views of every person of `views` (person set) in two pipelines: the snapshot,
+  // overlays, master orgs and emitted keys, then the master rows.
+  absl::Status LoadViews(std::vector<PersonView>& views);
+  // Reads the run controls of `orgs` that `cache` does not hold yet, in one pipeline.
+  absl::Status LoadRunControls(const std::set<std::string>& orgs, RunControlCache& cache);
+  // Merges the person's overlays into `raw` and runs the rules against the views read. Pure.
+  std::vector<rules::Detection> EvaluateView(const v1::SisPersonSnapshot& raw,
+                                             const PersonView& view,
+                                             const RunControlCache& run_controls);
+  // Reads the person's views and evaluates `raw` (Explain, the overlay consumer).
+  absl::StatusOr<Evaluated> Evaluate(const v1::SisPersonSnapshot& raw);
   // `snapshot` with the overlays of sf:supp:<person> merged in (rules::MergeSupplemental). An
   // overlay that does not parse is logged and left out.
   absl::StatusOr<v1::SisPersonSnapshot> WithSupplemental(const v1::SisPersonSnapshot& snapshot);
+  // `raw` with the stored overlays (org -> SupplementalData bytes) merged in.
+  v1::SisPersonSnapshot Merged(const v1::SisPersonSnapshot& raw,
+                               const std::map<std::string, std::string>& stored);
   // Evaluates `snapshot` (raw, as stored) and publishes like a new snapshot: every emitted key of
   // the person may be forgotten. Returns how many alerts were published.
   absl::StatusOr<int64_t> EvaluateAndPublish(const v1::SisPersonSnapshot& snapshot);
-  // Publishes detections not emitted yet and forgets the emitted keys (of `org`, all when
-  // empty) the detections no longer hold; returns how many were published.
-  absl::StatusOr<int64_t> PublishNew(const v1::SisPersonSnapshot& snapshot,
-                                     std::vector<rules::Detection> detections,
-                                     const std::string& org);
+  // Publishes the detections of every item not emitted yet, together with `also` (dead
+  // letters), waits for every acknowledgement, then records the emitted keys and forgets those
+  // (of the item's org, all when empty) the detections no longer hold. Returns how many alerts
+  // were published.
+  absl::StatusOr<int64_t> PublishEvaluated(std::vector<Evaluated>& items,
+                                           std::vector<kafka::OutgoingMessage> also = {});
+  // Locks the person locks of `persons` in a fixed order (so two holders never deadlock).
+  std::vector<std::unique_lock<std::mutex>> LockPersons(const std::vector<std::string>& persons);
   absl::StatusOr<std::optional<v1::RunControl>> ReadRunControl(const std::string& org);
   absl::StatusOr<std::optional<v1::SisPersonSnapshot>> ReadSnapshot(const std::string& person);
   // Reads and updates sf:lastrun:<org> of every org of a finished run started at `started`.

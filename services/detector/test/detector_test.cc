@@ -51,6 +51,36 @@ TEST(ParseSnapshotTest, GarbageIsRejectedWithoutEchoingPayload) {
   EXPECT_FALSE(ParseSnapshot("").ok());
 }
 
+TEST(SnapshotVersionTest, ReadsTheVersionAsAFullParseWould) {
+  v1::SisPersonSnapshot rich = Sample();
+  rich.add_names()->set_last_name("Nguyen");
+  rich.add_i20()->set_school_code("ABC214F12345000");
+  rich.mutable_bio()->set_birth_country("VN");
+  for (int64_t version : {int64_t{0}, int64_t{1}, int64_t{7}, int64_t{1} << 40}) {
+    rich.set_version(version);
+    EXPECT_EQ(SnapshotVersion(rich.SerializeAsString()), version);
+  }
+  // Absent (proto3 zero) and empty bytes are version 0.
+  v1::SisPersonSnapshot bare;
+  bare.set_person_id("SIS0000042");
+  EXPECT_EQ(SnapshotVersion(bare.SerializeAsString()), 0);
+  EXPECT_EQ(SnapshotVersion(""), 0);
+  // A field repeated on the wire: the last occurrence wins, as in ParseFromString.
+  v1::SisPersonSnapshot later;
+  later.set_version(9);
+  const std::string twice = rich.SerializeAsString() + later.SerializeAsString();
+  v1::SisPersonSnapshot parsed;
+  ASSERT_TRUE(parsed.ParseFromString(twice));
+  EXPECT_EQ(SnapshotVersion(twice), parsed.version());
+  EXPECT_EQ(SnapshotVersion(twice), 9);
+}
+
+TEST(SnapshotVersionTest, MalformedBytesHaveNoVersion) {
+  const std::string good = Sample().SerializeAsString();
+  EXPECT_FALSE(SnapshotVersion(good.substr(0, good.size() - 3)).has_value());  // truncated
+  EXPECT_FALSE(SnapshotVersion("\xff\xff\xff garbage").has_value());
+}
+
 TEST(RedisKeysTest, FollowArchitecture) {
   EXPECT_EQ(SnapshotKey("P1"), "sf:snap:P1");
   EXPECT_EQ(EmittedKey("P1"), "sf:emitted:P1");
