@@ -286,11 +286,10 @@ class Run {
       publishing = false;
     });
 
-    // One poller thread. The builder's ListAlerts reads every open alert of the org whatever
-    // the person filter (services/builder ListAlerts), so a call per pending change would load
-    // the builder with N/orgs alerts per call; instead each cycle makes one call per org with
-    // pending changes (open alerts detected in the last `kWindow` seconds) and settles every
-    // pending change of that org from it.
+    // One poller thread. Each cycle makes one call per org with pending changes (open alerts
+    // detected in the last `kWindow` seconds, oldest first; the builder reads only that window
+    // of the org's open set, services/builder ListAlerts) and settles every pending change of
+    // that org from it, rather than one call per pending change.
     constexpr int kWindow = 60;
     std::vector<double> latencies_ms;
     std::vector<std::string> csv_rows;  // for --latencies-out

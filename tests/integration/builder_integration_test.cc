@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -20,9 +21,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/time.h"
 #include "services/builder/src/app.h"
 #include "services/builder/src/builder.h"
+#include "sevisflow/batching/build.h"
 #include "sevisflow/common/clock.h"
+#include "sevisflow/common/metrics.h"
 #include "sevisflow/kafka/admin.h"
 #include "sevisflow/kafka/consumer.h"
 #include "sevisflow/kafka/producer.h"
@@ -522,6 +526,427 @@ TEST_F(BuilderIntegrationTest, ReservedBatchIsRepublishedUnchanged) {
   EXPECT_FALSE(stored->contains("document"));
   // Once published it is not published again.
   EXPECT_EQ(*app_->builder().RepublishReserved(), 0);
+}
+
+TEST_F(BuilderIntegrationTest, StartUpMarksTheReviewIndexesComplete) {
+  // App::Start ran EnsureReviewIndexes on the (empty) Redis: the indexes are complete.
+  redis::ClientOptions redis_options;
+  redis_options.host = g_redis->host();
+  redis_options.port = g_redis->port();
+  absl::StatusOr<std::unique_ptr<redis::Client>> redis = redis::Client::Create(redis_options);
+  ASSERT_TRUE(redis.ok());
+  absl::StatusOr<std::optional<std::string>> marker = (*redis)->Get(builder::kReviewIndexKey);
+  ASSERT_TRUE(marker.ok()) << marker.status();
+  EXPECT_EQ(marker->value_or(""), "1");
+}
+
+// ListAlerts over the review indexes (person, detection time): a Builder in-process over the
+// same redis-server (no Kafka: its ports record what would be published) and a fake clock.
+constexpr char kIdxOrgPerson[] = "IDX214F00901000";
+constexpr char kIdxOrgAge[] = "IDX214F00902000";
+constexpr char kIdxOrgRebuild[] = "IDX214F00903000";
+
+class ReviewIndexTest : public ::testing::Test {
+ protected:
+  static constexpr int64_t kNowSeconds = 1795521600;  // 2026-11-24T12:00:00Z
+
+  void SetUp() override {
+    ASSERT_NE(g_redis, nullptr);
+    redis::ClientOptions redis_options;
+    redis_options.host = g_redis->host();
+    redis_options.port = g_redis->port();
+    absl::StatusOr<std::unique_ptr<redis::Client>> redis = redis::Client::Create(redis_options);
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = std::move(*redis);
+    absl::StatusOr<batching::LoadedValidators> validators =
+        batching::LoadValidators(testing::XsdDir());
+    ASSERT_TRUE(validators.ok()) << validators.status();
+    validators_ = *std::move(validators);
+    builder_ = MakeBuilder();
+    absl::StatusOr<int> ensured = builder_->EnsureReviewIndexes();
+    ASSERT_TRUE(ensured.ok()) << ensured.status();
+  }
+
+  std::unique_ptr<builder::Builder> MakeBuilder() {
+    builder::BuilderOptions options;
+    options.auto_close_selected = 0;
+    builder::BuilderPorts ports;
+    ports.publish_batch = [this](const v1::BatchDocument& document) {
+      published_.push_back(document.batch_id());
+      return absl::OkStatus();
+    };
+    ports.publish_audit = [](const v1::AuditEntry&) { return absl::OkStatus(); };
+    return std::make_unique<builder::Builder>(options, *redis_, validators_.view(),
+                                              std::move(ports), clock_, metrics_);
+  }
+
+  static std::string At(int64_t seconds_ago) {
+    return absl::FormatTime(absl::RFC3339_full, absl::FromUnixSeconds(kNowSeconds - seconds_ago),
+                            absl::UTCTimeZone());
+  }
+
+  // A valid Create Student alert of `org` for `person`, detected `seconds_ago` ("" = no time).
+  static v1::Alert MakeAlert(const std::string& org, int n, const std::string& person,
+                             const std::string& subject, std::optional<int64_t> seconds_ago) {
+    v1::Alert alert = CreateStudentAlert(org, n);
+    alert.set_alert_id(absl::StrFormat("d%c0d0d0d0d0d%08x", org[11], static_cast<unsigned>(n)));
+    alert.set_person_id(person);
+    alert.set_subject(subject);
+    alert.set_snapshot_version(1);
+    alert.set_detected_at(seconds_ago.has_value() ? At(*seconds_ago) : "");
+    return alert;
+  }
+
+  v1::ListAlertsResponse List(v1::ListAlertsRequest request) {
+    absl::StatusOr<v1::ListAlertsResponse> listed = builder_->ListAlerts(request);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    return listed.ok() ? *listed : v1::ListAlertsResponse();
+  }
+
+  static std::vector<std::string> Ids(const v1::ListAlertsResponse& response) {
+    std::vector<std::string> ids;
+    for (const v1::ReviewAlert& a : response.alerts()) ids.push_back(a.alert().alert_id());
+    return ids;
+  }
+
+  // What today's whole-org reading returns: the listing without person and age filters (the
+  // open set read whole), filtered here, cut at `limit`.
+  std::vector<std::string> Reference(v1::ListAlertsRequest request) {
+    const int limit = request.limit() <= 0 ? 100 : request.limit();
+    const std::string person = request.person_id();
+    const int64_t min_age = request.min_age_seconds();
+    const int64_t max_age = request.max_age_seconds();
+    request.clear_person_id();
+    request.clear_min_age_seconds();
+    request.clear_max_age_seconds();
+    request.set_limit(10000);
+    std::vector<std::string> ids;
+    const v1::ListAlertsResponse whole = List(request);
+    for (const v1::ReviewAlert& a : whole.alerts()) {
+      if (!person.empty() && a.alert().person_id() != person) continue;
+      absl::Time detected;
+      std::string error;
+      int64_t age_ms = 0;
+      if (absl::ParseTime(absl::RFC3339_full, a.alert().detected_at(), &detected, &error)) {
+        age_ms = kNowSeconds * 1000 - absl::ToUnixMillis(detected);
+      }
+      if (min_age > 0 && age_ms < min_age * 1000) continue;
+      if (max_age > 0 && age_ms > max_age * 1000) continue;
+      if (static_cast<int>(ids.size()) < limit) ids.push_back(a.alert().alert_id());
+    }
+    return ids;
+  }
+
+  // Every state, with and without a limit: the person's listing is the reference's.
+  void ExpectPersonListingsMatch(const std::string& org, const std::string& person) {
+    for (int state = v1::AlertState_MIN; state <= v1::AlertState_MAX; ++state) {
+      for (int limit : {0, 1, 10000}) {
+        v1::ListAlertsRequest request;
+        request.set_org_id(org);
+        request.set_person_id(person);
+        request.set_state(static_cast<v1::AlertState>(state));
+        request.set_limit(limit);
+        EXPECT_EQ(Ids(List(request)), Reference(request))
+            << person << " state " << v1::AlertState_Name(static_cast<v1::AlertState>(state))
+            << " limit " << limit;
+      }
+    }
+  }
+
+  std::vector<std::string> PersonIds(const std::string& org, const std::string& person,
+                                     v1::AlertState state) {
+    v1::ListAlertsRequest request;
+    request.set_org_id(org);
+    request.set_person_id(person);
+    request.set_state(state);
+    return Ids(List(request));
+  }
+
+  // The members of a sorted set with their scores, in order.
+  std::vector<std::string> ZRange(const std::string& key) {
+    absl::StatusOr<redis::Reply> reply =
+        redis_->Command({"ZRANGE", key, "0", "-1", "WITHSCORES"});
+    EXPECT_TRUE(reply.ok()) << reply.status();
+    std::vector<std::string> out;
+    if (reply.ok()) {
+      for (const redis::Reply& e : reply->elements) out.push_back(e.str);
+    }
+    return out;
+  }
+
+  common::FakeClock clock_{common::TimePoint(std::chrono::seconds(kNowSeconds))};
+  common::MetricsRegistry metrics_;
+  std::unique_ptr<redis::Client> redis_;
+  batching::LoadedValidators validators_;
+  std::vector<std::string> published_;
+  std::unique_ptr<builder::Builder> builder_;
+};
+
+TEST_F(ReviewIndexTest, PersonFilterFollowsSupersedeRejectBatchOutcomeAndRelease) {
+  const std::string org = kIdxOrgPerson;
+  const builder::Actor dso{"carol", kCaller};
+  // P1: a (superseded by a2), c (rejected), d (held, then released); P2: e (batched, accepted);
+  // P3..P6: one alert each, detected between P1's alerts.
+  v1::Alert a = MakeAlert(org, 1, "IDXP1", "", 500);
+  v1::Alert c = MakeAlert(org, 3, "IDXP1", "c", 400);
+  v1::Alert d = MakeAlert(org, 4, "IDXP1", "d", 300);
+  v1::Alert e = MakeAlert(org, 5, "IDXP2", "", 450);
+  for (const v1::Alert& alert : {a, c, d, e}) ASSERT_TRUE(builder_->HandleAlert(alert).ok());
+  for (int n = 3; n <= 6; ++n) {
+    ASSERT_TRUE(builder_
+                    ->HandleAlert(MakeAlert(org, 10 + n, absl::StrCat("IDXP", n), "",
+                                            100 * n + 50))
+                    .ok());
+  }
+  EXPECT_EQ(PersonIds(org, "IDXP1", v1::ALERT_STATE_OPEN),
+            (std::vector<std::string>{a.alert_id(), c.alert_id(), d.alert_id()}));
+  ExpectPersonListingsMatch(org, "IDXP1");
+
+  // Supersede: a newer snapshot of the same (person, event, subject).
+  v1::Alert a2 = MakeAlert(org, 2, "IDXP1", "", 200);
+  a2.set_snapshot_version(2);
+  ASSERT_TRUE(builder_->HandleAlert(a2).ok());
+  EXPECT_EQ(PersonIds(org, "IDXP1", v1::ALERT_STATE_OPEN),
+            (std::vector<std::string>{c.alert_id(), d.alert_id(), a2.alert_id()}));
+  EXPECT_EQ(PersonIds(org, "IDXP1", v1::ALERT_STATE_SUPERSEDED),
+            (std::vector<std::string>{a.alert_id()}));
+  ExpectPersonListingsMatch(org, "IDXP1");
+
+  // Reject.
+  v1::RejectAlertsRequest reject;
+  reject.set_org_id(org);
+  reject.add_alert_ids(c.alert_id());
+  reject.set_reason("duplicate of a manual entry");
+  absl::StatusOr<v1::RejectAlertsResponse> rejected = builder_->RejectAlerts(dso, reject);
+  ASSERT_TRUE(rejected.ok()) << rejected.status();
+  EXPECT_EQ(rejected->changed(), 1);
+  EXPECT_EQ(PersonIds(org, "IDXP1", v1::ALERT_STATE_OPEN),
+            (std::vector<std::string>{d.alert_id(), a2.alert_id()}));
+  ExpectPersonListingsMatch(org, "IDXP1");
+
+  // Batch: a2 and e go out; d is held while a2 awaits results.
+  v1::SelectAlertsRequest select;
+  select.set_org_id(org);
+  select.add_alert_ids(a2.alert_id());
+  select.add_alert_ids(e.alert_id());
+  absl::StatusOr<v1::SelectAlertsResponse> selected = builder_->SelectAlerts(dso, select);
+  ASSERT_TRUE(selected.ok()) << selected.status();
+  ASSERT_EQ(selected->changed(), 2);
+  EXPECT_EQ(PersonIds(org, "IDXP1", v1::ALERT_STATE_SELECTED),
+            (std::vector<std::string>{a2.alert_id()}));
+  absl::StatusOr<v1::CloseBatchResponse> closed = builder_->CloseBatch(dso, org);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  ASSERT_EQ(closed->batch_ids_size(), 1);
+  EXPECT_EQ(closed->records(), 2);
+  EXPECT_TRUE(PersonIds(org, "IDXP1", v1::ALERT_STATE_OPEN).empty());
+  EXPECT_EQ(PersonIds(org, "IDXP1", v1::ALERT_STATE_HELD),
+            (std::vector<std::string>{d.alert_id()}));
+  EXPECT_EQ(PersonIds(org, "IDXP1", v1::ALERT_STATE_BATCHED),
+            (std::vector<std::string>{a2.alert_id()}));
+  EXPECT_EQ(PersonIds(org, "IDXP2", v1::ALERT_STATE_UNSPECIFIED),
+            (std::vector<std::string>{e.alert_id()}));
+  EXPECT_EQ(ZRange(builder::PersonOpenKey(org, "IDXP2")).size(), 0u);
+  ExpectPersonListingsMatch(org, "IDXP1");
+  ExpectPersonListingsMatch(org, "IDXP2");
+
+  // Outcomes: e accepted (leaves review), a2 refused by SEVIS (back in review, FAILED), which
+  // releases d.
+  v1::Outcome accepted;
+  accepted.set_alert_id(e.alert_id());
+  accepted.set_batch_id(closed->batch_ids(0));
+  accepted.set_org_id(org);
+  accepted.set_person_id("IDXP2");
+  accepted.set_accepted(true);
+  ASSERT_TRUE(builder_->HandleOutcome(accepted).ok());
+  v1::Outcome failed = accepted;
+  failed.set_alert_id(a2.alert_id());
+  failed.set_person_id("IDXP1");
+  failed.set_accepted(false);
+  failed.set_error_code("S1024");
+  ASSERT_TRUE(builder_->HandleOutcome(failed).ok());
+  EXPECT_EQ(PersonIds(org, "IDXP1", v1::ALERT_STATE_FAILED),
+            (std::vector<std::string>{a2.alert_id()}));
+  EXPECT_EQ(PersonIds(org, "IDXP1", v1::ALERT_STATE_OPEN),
+            (std::vector<std::string>{d.alert_id()}));
+  EXPECT_TRUE(PersonIds(org, "IDXP1", v1::ALERT_STATE_HELD).empty());
+  EXPECT_EQ(PersonIds(org, "IDXP2", v1::ALERT_STATE_ACCEPTED),
+            (std::vector<std::string>{e.alert_id()}));
+  // The person's index holds exactly the person's ids of the open set, with its scores.
+  EXPECT_EQ(ZRange(builder::PersonOpenKey(org, "IDXP1")),
+            (std::vector<std::string>{d.alert_id(), std::to_string((kNowSeconds - 300) * 1000),
+                                      a2.alert_id(),
+                                      std::to_string((kNowSeconds - 200) * 1000)}));
+  for (int n = 1; n <= 6; ++n) ExpectPersonListingsMatch(org, absl::StrCat("IDXP", n));
+  ExpectPersonListingsMatch(org, "IDXP-nobody");
+}
+
+TEST_F(ReviewIndexTest, AgeWindowReturnsExactlyItsAlertsInOrderHonouringLimit) {
+  const std::string org = kIdxOrgAge;
+  const builder::Actor dso{"carol", kCaller};
+  // Ages (s): 5, 30 (twice: the tie goes by id), 60 (the boundary, in), 61 (out), 3600, and
+  // two without a detection time (0 s old), stored 2 h and 20 s ago (their open-set scores).
+  v1::Alert a5 = MakeAlert(org, 5, "IDXQ1", "", 5);
+  v1::Alert a30x = MakeAlert(org, 31, "IDXQ2", "", 30);
+  v1::Alert a30y = MakeAlert(org, 32, "IDXQ3", "", 30);
+  v1::Alert a60 = MakeAlert(org, 60, "IDXQ4", "", 60);
+  v1::Alert a61 = MakeAlert(org, 61, "IDXQ5", "", 61);
+  v1::Alert a3600 = MakeAlert(org, 3600, "IDXQ6", "", 3600);
+  v1::Alert undated_old = MakeAlert(org, 7, "IDXQ7", "", std::nullopt);
+  v1::Alert undated_new = MakeAlert(org, 8, "IDXQ8", "", std::nullopt);
+  v1::Alert rejected = MakeAlert(org, 9, "IDXQ9", "", 10);
+  v1::Alert selected = MakeAlert(org, 10, "IDXQ10", "", 40);
+  clock_.Set(common::TimePoint(std::chrono::seconds(kNowSeconds - 7200)));
+  ASSERT_TRUE(builder_->HandleAlert(undated_old).ok());
+  clock_.Set(common::TimePoint(std::chrono::seconds(kNowSeconds - 20)));
+  ASSERT_TRUE(builder_->HandleAlert(undated_new).ok());
+  clock_.Set(common::TimePoint(std::chrono::seconds(kNowSeconds)));
+  for (const v1::Alert& alert : {a5, a30y, a30x, a60, a61, a3600, rejected, selected}) {
+    ASSERT_TRUE(builder_->HandleAlert(alert).ok());
+  }
+  v1::RejectAlertsRequest reject;
+  reject.set_org_id(org);
+  reject.add_alert_ids(rejected.alert_id());
+  reject.set_reason("not needed");
+  ASSERT_TRUE(builder_->RejectAlerts(dso, reject).ok());
+  v1::SelectAlertsRequest select;
+  select.set_org_id(org);
+  select.add_alert_ids(selected.alert_id());
+  ASSERT_TRUE(builder_->SelectAlerts(dso, select).ok());
+  EXPECT_EQ(ZRange(builder::UndatedOpenKey(org)),
+            (std::vector<std::string>{undated_old.alert_id(),
+                                      std::to_string((kNowSeconds - 7200) * 1000),
+                                      undated_new.alert_id(),
+                                      std::to_string((kNowSeconds - 20) * 1000)}));
+
+  // The latency benchmark's question: OPEN alerts of the last 60 s, oldest detection first.
+  v1::ListAlertsRequest request;
+  request.set_org_id(org);
+  request.set_state(v1::ALERT_STATE_OPEN);
+  request.set_max_age_seconds(60);
+  request.set_limit(10000);
+  const std::vector<std::string> window = {undated_old.alert_id(), a60.alert_id(),
+                                           a30x.alert_id(),        a30y.alert_id(),
+                                           undated_new.alert_id(), a5.alert_id()};
+  ASSERT_LT(a30x.alert_id(), a30y.alert_id());
+  EXPECT_EQ(Ids(List(request)), window);
+  request.set_limit(3);
+  EXPECT_EQ(Ids(List(request)), std::vector<std::string>(window.begin(), window.begin() + 3));
+  request.set_min_age_seconds(30);
+  EXPECT_EQ(Ids(List(request)),
+            (std::vector<std::string>{a60.alert_id(), a30x.alert_id(), a30y.alert_id()}));
+  request.set_state(v1::ALERT_STATE_UNSPECIFIED);
+  request.set_limit(10000);
+  EXPECT_EQ(Ids(List(request)), (std::vector<std::string>{a60.alert_id(), selected.alert_id(),
+                                                           a30x.alert_id(), a30y.alert_id()}));
+  request.set_min_age_seconds(61);
+  request.set_max_age_seconds(0);
+  EXPECT_EQ(Ids(List(request)), (std::vector<std::string>{a3600.alert_id(), a61.alert_id()}));
+
+  // Every combination of bounds, state and limit is what the whole-org reading gives.
+  constexpr int64_t kHuge = 1'000'000'000'000'000;  // no score bound (the builder's limit)
+  for (int64_t min_age : {int64_t{0}, int64_t{5}, int64_t{30}, int64_t{31}, int64_t{61},
+                          int64_t{100000}, kHuge}) {
+    for (int64_t max_age : {int64_t{0}, int64_t{5}, int64_t{29}, int64_t{30}, int64_t{60},
+                            int64_t{61}, int64_t{3600}, kHuge}) {
+      for (int state = v1::AlertState_MIN; state <= v1::AlertState_MAX; ++state) {
+        for (int limit : {0, 1, 2, 10000}) {
+          v1::ListAlertsRequest r;
+          r.set_org_id(org);
+          r.set_state(static_cast<v1::AlertState>(state));
+          r.set_min_age_seconds(min_age);
+          r.set_max_age_seconds(max_age);
+          r.set_limit(limit);
+          ASSERT_EQ(Ids(List(r)), Reference(r)) << "min " << min_age << " max " << max_age
+                                                << " state " << state << " limit " << limit;
+        }
+      }
+    }
+  }
+}
+
+TEST_F(ReviewIndexTest, MissingIndexesAreRebuiltAtStartUpAndListingsAreUnchanged) {
+  const std::string org = kIdxOrgRebuild;
+  const builder::Actor dso{"carol", kCaller};
+  std::vector<std::string> persons;
+  for (int n = 0; n < 12; ++n) {
+    const std::string person = absl::StrCat("IDXR", n % 4);
+    if (n < 4) persons.push_back(person);
+    std::optional<int64_t> age;
+    if (n % 5 != 4) age = 10 * n + 1;
+    clock_.Set(common::TimePoint(std::chrono::seconds(kNowSeconds - 3 * n)));
+    ASSERT_TRUE(builder_->HandleAlert(MakeAlert(org, n, person, absl::StrCat("s", n), age)).ok());
+  }
+  clock_.Set(common::TimePoint(std::chrono::seconds(kNowSeconds)));
+  v1::RejectAlertsRequest reject;
+  reject.set_org_id(org);
+  reject.add_alert_ids(MakeAlert(org, 2, "", "", 0).alert_id());
+  reject.set_reason("not needed");
+  ASSERT_TRUE(builder_->RejectAlerts(dso, reject).ok());
+
+  std::vector<v1::ListAlertsRequest> requests;
+  for (v1::AlertState state : {v1::ALERT_STATE_UNSPECIFIED, v1::ALERT_STATE_OPEN,
+                               v1::ALERT_STATE_REJECTED}) {
+    for (const std::string& person : {std::string(), persons[0], persons[1], persons[3]}) {
+      for (int64_t max_age : {0, 40, 60}) {
+        v1::ListAlertsRequest r;
+        r.set_org_id(org);
+        r.set_state(state);
+        r.set_person_id(person);
+        r.set_max_age_seconds(max_age);
+        requests.push_back(r);
+        r.set_min_age_seconds(30);
+        requests.push_back(r);
+      }
+    }
+  }
+  std::vector<std::vector<std::string>> before;
+  for (const v1::ListAlertsRequest& r : requests) {
+    before.push_back(Ids(List(r)));
+    EXPECT_EQ(before.back(), Reference(r));
+  }
+  std::vector<std::vector<std::string>> indexes;
+  for (const std::string& person : persons) {
+    indexes.push_back(ZRange(builder::PersonOpenKey(org, person)));
+  }
+  indexes.push_back(ZRange(builder::UndatedOpenKey(org)));
+  ASSERT_EQ(indexes.back().size(), 4u);  // alerts 4 and 9: no detection time
+
+  // The data as a version without the indexes left it, plus a stale entry of a rebuild that
+  // stopped half-way.
+  std::vector<std::string> dropped = {builder::kReviewIndexKey, builder::UndatedOpenKey(org)};
+  for (const std::string& person : persons) {
+    dropped.push_back(builder::PersonOpenKey(org, person));
+  }
+  ASSERT_TRUE(redis_->Del(dropped).ok());
+  ASSERT_TRUE(redis_
+                  ->Command({"ZADD", builder::PersonOpenKey(org, persons[0]), "1",
+                             MakeAlert(org, 2, "", "", 0).alert_id()})
+                  .ok());
+
+  // A builder starting on that data: until its indexes are rebuilt it reads whole open sets.
+  builder_ = MakeBuilder();
+  for (size_t i = 0; i < requests.size(); ++i) EXPECT_EQ(Ids(List(requests[i])), before[i]);
+  absl::StatusOr<int> rebuilt = builder_->EnsureReviewIndexes();
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
+  EXPECT_GE(*rebuilt, 1);  // this test's org, and any other org of this Redis
+  std::vector<std::vector<std::string>> after;
+  for (const std::string& person : persons) {
+    after.push_back(ZRange(builder::PersonOpenKey(org, person)));
+  }
+  after.push_back(ZRange(builder::UndatedOpenKey(org)));
+  EXPECT_EQ(after, indexes);
+  absl::StatusOr<std::optional<std::string>> marker = redis_->Get(builder::kReviewIndexKey);
+  ASSERT_TRUE(marker.ok());
+  EXPECT_EQ(marker->value_or(""), "1");
+  for (size_t i = 0; i < requests.size(); ++i) {
+    EXPECT_EQ(Ids(List(requests[i])), before[i]) << i;
+  }
+  // Once complete, a later start rebuilds nothing.
+  builder_ = MakeBuilder();
+  absl::StatusOr<int> again = builder_->EnsureReviewIndexes();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+  for (size_t i = 0; i < requests.size(); ++i) EXPECT_EQ(Ids(List(requests[i])), before[i]);
 }
 
 }  // namespace

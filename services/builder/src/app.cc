@@ -312,6 +312,10 @@ absl::Status App::Start() {
   absl::StatusOr<int> republished = builder_->RepublishReserved();
   if (!republished.ok()) return republished.status();
   if (*republished > 0) Log()->info("re-published {} reserved batches", *republished);
+  // Data of a version without the review indexes: rebuilt once, before alerts or calls come.
+  if (absl::StatusOr<int> rebuilt = builder_->EnsureReviewIndexes(); !rebuilt.ok()) {
+    return rebuilt.status();
+  }
 
   absl::StatusOr<std::unique_ptr<kafka::Consumer>> consumer = service::MakeConsumer(
       config_.service, kConsumerGroup, {kafka::kSevisAlerts, kafka::kSevisOutcomes}, metrics_);

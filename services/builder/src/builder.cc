@@ -1,6 +1,9 @@
 #include "services/builder/src/builder.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -24,6 +27,12 @@ using sevisflow::v1::ReviewAlert;
 
 std::string AlertKey(const std::string& alert_id) { return absl::StrCat("sf:alert:", alert_id); }
 std::string OpenKey(const std::string& org_id) { return absl::StrCat("sf:org:", org_id, ":open"); }
+std::string PersonOpenKey(const std::string& org_id, const std::string& person_id) {
+  return absl::StrCat("sf:org:", org_id, ":open-person:", person_id);
+}
+std::string UndatedOpenKey(const std::string& org_id) {
+  return absl::StrCat("sf:org:", org_id, ":open-undated");
+}
 std::string SelectedKey(const std::string& org_id) {
   return absl::StrCat("sf:org:", org_id, ":selected");
 }
@@ -68,6 +77,16 @@ constexpr int kMaxListLimit = 10000;
 constexpr int kOrgAuditKept = 100000;
 constexpr int kAuditFlushChunk = 500;
 constexpr char kProbeBatchId[] = "00000000000000";
+// ListAlerts loads its candidates this many per pipeline and stops once `limit` matched.
+constexpr size_t kListPage = 500;
+// The index rebuild reads the open set this many ids at a time.
+constexpr int kRebuildPage = 500;
+// Content of kReviewIndexKey: the version of the review indexes this code maintains.
+constexpr char kReviewIndexVersion[] = "1";
+// Larger age bounds (seconds) cover every representable time: no score bound.
+constexpr int64_t kMaxAgeBoundSeconds = 1'000'000'000'000'000;
+
+using CommandList = std::vector<std::vector<std::string>>;
 
 std::shared_ptr<spdlog::logger> Log() { return common::Logger("builder"); }
 
@@ -75,16 +94,97 @@ int64_t MillisOf(common::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-// Detection time of an alert in ms since the epoch (the open set's order); `fallback` when the
-// alert carries no parsable RFC 3339 time.
-int64_t DetectedMillis(const Alert& alert, int64_t fallback) {
+// Detection time of an alert in ms since the epoch; nullopt when the alert carries no parsable
+// RFC 3339 time.
+std::optional<int64_t> ParsedDetectedMillis(const Alert& alert) {
   absl::Time t;
   std::string error;
   if (alert.detected_at().empty() ||
       !absl::ParseTime(absl::RFC3339_full, alert.detected_at(), &t, &error)) {
-    return fallback;
+    return std::nullopt;
   }
   return absl::ToUnixMillis(t);
+}
+
+// Detection time of an alert in ms since the epoch (the open set's order); `fallback` when the
+// alert carries no parsable RFC 3339 time.
+int64_t DetectedMillis(const Alert& alert, int64_t fallback) {
+  return ParsedDetectedMillis(alert).value_or(fallback);
+}
+
+// Puts an alert in review: the open set and its indexes (the person's set; the undated set for
+// an alert without a detection time, which the open set scores with `fallback_ms`), always in
+// the same transaction so that they never disagree.
+void AddToReview(CommandList& commands, const Alert& alert, int64_t fallback_ms) {
+  const std::optional<int64_t> detected = ParsedDetectedMillis(alert);
+  const std::string score = std::to_string(detected.value_or(fallback_ms));
+  const std::string& org = alert.org_id();
+  commands.push_back({"ZADD", OpenKey(org), score, alert.alert_id()});
+  commands.push_back({"ZADD", PersonOpenKey(org, alert.person_id()), score, alert.alert_id()});
+  if (!detected.has_value()) {
+    commands.push_back({"ZADD", UndatedOpenKey(org), score, alert.alert_id()});
+  }
+}
+
+// Takes an alert out of review: the open set and its indexes.
+void RemoveFromReview(CommandList& commands, const Alert& alert) {
+  const std::string& org = alert.org_id();
+  commands.push_back({"ZREM", OpenKey(org), alert.alert_id()});
+  commands.push_back({"ZREM", PersonOpenKey(org, alert.person_id()), alert.alert_id()});
+  if (!ParsedDetectedMillis(alert).has_value()) {
+    commands.push_back({"ZREM", UndatedOpenKey(org), alert.alert_id()});
+  }
+}
+
+// A flat WITHSCORES reply as (score, member) pairs.
+std::vector<std::pair<double, std::string>> ScoredMembers(const redis::Reply& reply) {
+  std::vector<std::pair<double, std::string>> out;
+  out.reserve(reply.elements.size() / 2);
+  for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    out.emplace_back(std::strtod(reply.elements[i + 1].str.c_str(), nullptr),
+                     reply.elements[i].str);
+  }
+  return out;
+}
+
+// Members of several sorted sets merged in one sorted set's order (score, then member), once.
+std::vector<std::string> MergeByScore(std::vector<std::pair<double, std::string>> scored) {
+  std::sort(scored.begin(), scored.end());
+  scored.erase(std::unique(scored.begin(), scored.end(),
+                           [](const auto& a, const auto& b) { return a.second == b.second; }),
+               scored.end());
+  std::vector<std::string> ids;
+  ids.reserve(scored.size());
+  for (auto& [score, id] : scored) ids.push_back(std::move(id));
+  return ids;
+}
+
+// `text` with Redis glob characters escaped, for a SCAN MATCH pattern.
+std::string GlobEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Every key matching `pattern` (SCAN, so Redis is never blocked), each once.
+absl::StatusOr<std::vector<std::string>> ScanKeys(redis::Client& redis,
+                                                  const std::string& pattern) {
+  std::set<std::string> keys;
+  std::string cursor = "0";
+  do {
+    absl::StatusOr<redis::Reply> reply =
+        redis.Command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+    if (!reply.ok()) return reply.status();
+    if (reply->type != redis::Reply::Type::kArray || reply->elements.size() != 2) {
+      return absl::InternalError("SCAN: unexpected reply");
+    }
+    cursor = reply->elements[0].str;
+    for (const redis::Reply& key : reply->elements[1].elements) keys.insert(key.str);
+  } while (cursor != "0");
+  return std::vector<std::string>(keys.begin(), keys.end());
 }
 
 absl::Status CheckReplies(const std::vector<redis::Reply>& replies, const std::string& what) {
@@ -379,7 +479,7 @@ absl::Status Builder::StoreAlertLocked(const Alert& alert, const Actor& actor,
         Stamp(loser, Actor{kSystemActor, ""});
         if (newer) {
           commands.push_back({"SET", AlertKey(old.alert().alert_id()), old.SerializeAsString()});
-          commands.push_back({"ZREM", OpenKey(org), old.alert().alert_id()});
+          RemoveFromReview(commands, old.alert());
           commands.push_back({"SREM", SelectedKey(org), old.alert().alert_id()});
           commands.push_back(
               {"SREM", HeldKey(org, old.alert().person_id()), old.alert().alert_id()});
@@ -416,8 +516,7 @@ absl::Status Builder::StoreAlertLocked(const Alert& alert, const Actor& actor,
       Audit(commands, std::move(entry));
       alerts_selected_.Inc();
     }
-    commands.push_back({"ZADD", OpenKey(org),
-                        std::to_string(DetectedMillis(alert, now_ms)), alert.alert_id()});
+    AddToReview(commands, alert, now_ms);
   } else {
     commands.push_back({"ZADD", DoneKey(org), std::to_string(now_ms), alert.alert_id()});
   }
@@ -456,12 +555,9 @@ absl::Status Builder::HandleOutcome(const sevisflow::v1::Outcome& outcome) {
   commands.push_back({"SET", AlertKey(outcome.alert_id()), stored.alert.SerializeAsString()});
   // ACCEPTED leaves review; FAILED comes back to it with SEVIS's reason.
   if (stored.alert.state() == sevisflow::v1::ALERT_STATE_ACCEPTED) {
-    commands.push_back({"ZREM", OpenKey(org), outcome.alert_id()});
+    RemoveFromReview(commands, stored.alert.alert());
   } else {
-    commands.push_back(
-        {"ZADD", OpenKey(org),
-         std::to_string(DetectedMillis(stored.alert.alert(), MillisOf(clock_.Now()))),
-         outcome.alert_id()});
+    AddToReview(commands, stored.alert.alert(), MillisOf(clock_.Now()));
   }
   commands.push_back({"HDEL", InflightKey(org, person), outcome.alert_id()});
   if (before != stored.alert.state()) {
@@ -545,6 +641,54 @@ absl::Status Builder::ReleaseHeldLocked(const std::string& org_id, const std::st
 // ---------------------------------------------------------------------------------------------
 // Review
 
+absl::StatusOr<std::vector<std::string>> Builder::ReviewCandidates(
+    const sevisflow::v1::ListAlertsRequest& request, int64_t now_ms) {
+  const std::string& org = request.org_id();
+  const int64_t min_age = request.min_age_seconds();
+  const int64_t max_age = request.max_age_seconds();
+  // Before EnsureReviewIndexes the indexes may miss data of an older version: whole open set.
+  if (!review_indexes_ready_.load()) return Members(OpenKey(org), true);
+  if (!request.person_id().empty()) return Members(PersonOpenKey(org, request.person_id()), true);
+  if (min_age <= 0 && max_age <= 0) return Members(OpenKey(org), true);
+  // min_age <= now - detected <= max_age, both in ms: a window of the open set's scores.
+  const std::string lo = max_age > 0 && max_age < kMaxAgeBoundSeconds
+                             ? std::to_string(now_ms - max_age * 1000)
+                             : "-inf";
+  const std::string hi = min_age > 0 && min_age < kMaxAgeBoundSeconds
+                             ? std::to_string(now_ms - min_age * 1000)
+                             : (min_age > 0 ? "-inf" : "+inf");
+  absl::StatusOr<redis::Reply> window =
+      redis_.Command({"ZRANGEBYSCORE", OpenKey(org), lo, hi, "WITHSCORES"});
+  if (!window.ok()) return window.status();
+  std::vector<std::pair<double, std::string>> scored = ScoredMembers(*window);
+  // An alert without a detection time is 0 s old whatever its score (the time it was stored):
+  // it can match a max_age, never a min_age.
+  if (min_age <= 0) {
+    absl::StatusOr<redis::Reply> undated =
+        redis_.Command({"ZRANGE", UndatedOpenKey(org), "0", "-1", "WITHSCORES"});
+    if (!undated.ok()) return undated.status();
+    for (auto& entry : ScoredMembers(*undated)) scored.push_back(std::move(entry));
+  }
+  return MergeByScore(std::move(scored));
+}
+
+absl::StatusOr<std::vector<std::string>> Builder::PersonsInReview(
+    const std::string& org_id, const std::map<std::string, std::string>& persons) {
+  if (!review_indexes_ready_.load()) return Members(OpenKey(org_id), true);
+  Commands commands;
+  for (const auto& [person, batch] : persons) {
+    commands.push_back({"ZRANGE", PersonOpenKey(org_id, person), "0", "-1", "WITHSCORES"});
+  }
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  std::vector<std::pair<double, std::string>> scored;
+  for (const redis::Reply& reply : *replies) {
+    if (reply.is_error()) return redis::ErrorReplyToStatus(reply.str);
+    for (auto& entry : ScoredMembers(reply)) scored.push_back(std::move(entry));
+  }
+  return MergeByScore(std::move(scored));
+}
+
 absl::StatusOr<sevisflow::v1::ListAlertsResponse> Builder::ListAlerts(
     const sevisflow::v1::ListAlertsRequest& request) {
   if (request.org_id().empty()) return absl::InvalidArgumentError("org_id is required");
@@ -555,7 +699,11 @@ absl::StatusOr<sevisflow::v1::ListAlertsResponse> Builder::ListAlerts(
       request.limit() <= 0 ? kDefaultListLimit : std::min(request.limit(), kMaxListLimit);
   const AlertState state = request.state();
   const std::string& org = request.org_id();
-  absl::StatusOr<std::vector<std::string>> ids = Members(OpenKey(org), true);
+  const int64_t now_ms = MillisOf(clock_.Now());
+  // The order: alerts in review by detection time (oldest first, then id), then (other states)
+  // rejected and superseded ones latest first, then those of batches, newest batch first. The
+  // candidates below keep that order; an id left out could not pass the filters further down.
+  absl::StatusOr<std::vector<std::string>> ids = ReviewCandidates(request, now_ms);
   if (!ids.ok()) return ids.status();
   const bool in_review_only =
       state == sevisflow::v1::ALERT_STATE_OPEN || state == sevisflow::v1::ALERT_STATE_SELECTED ||
@@ -589,29 +737,38 @@ absl::StatusOr<sevisflow::v1::ListAlertsResponse> Builder::ListAlerts(
       }
     }
   }
-  absl::StatusOr<std::vector<Stored>> loaded = LoadAlerts(*ids);
-  if (!loaded.ok()) return loaded.status();
   const std::set<int> events(request.event_types().begin(), request.event_types().end());
-  const int64_t now_ms = MillisOf(clock_.Now());
-  sevisflow::v1::ListAlertsResponse response;
-  for (Stored& stored : *loaded) {
-    if (!stored.found) continue;
-    const ReviewAlert& alert = stored.alert;
-    if (alert.alert().org_id() != org) continue;
-    if (state != sevisflow::v1::ALERT_STATE_UNSPECIFIED && alert.state() != state) continue;
-    if (!events.empty() && !events.contains(alert.alert().event_type())) continue;
+  auto matches = [&](const ReviewAlert& alert) {
+    if (alert.alert().org_id() != org) return false;
+    if (state != sevisflow::v1::ALERT_STATE_UNSPECIFIED && alert.state() != state) return false;
+    if (!events.empty() && !events.contains(alert.alert().event_type())) return false;
     if (!request.person_id().empty() && alert.alert().person_id() != request.person_id()) {
-      continue;
+      return false;
     }
-    if (request.errors() == sevisflow::v1::ERROR_FILTER_WITH_ERRORS && !HasIssues(alert)) continue;
+    if (request.errors() == sevisflow::v1::ERROR_FILTER_WITH_ERRORS && !HasIssues(alert)) {
+      return false;
+    }
     if (request.errors() == sevisflow::v1::ERROR_FILTER_WITHOUT_ERRORS && HasIssues(alert)) {
-      continue;
+      return false;
     }
     const int64_t age_ms = now_ms - DetectedMillis(alert.alert(), now_ms);
-    if (request.min_age_seconds() > 0 && age_ms < request.min_age_seconds() * 1000) continue;
-    if (request.max_age_seconds() > 0 && age_ms > request.max_age_seconds() * 1000) continue;
-    *response.add_alerts() = std::move(stored.alert);
-    if (response.alerts_size() >= limit) break;
+    if (request.min_age_seconds() > 0 && age_ms < request.min_age_seconds() * 1000) return false;
+    if (request.max_age_seconds() > 0 && age_ms > request.max_age_seconds() * 1000) return false;
+    return true;
+  };
+  // Loaded a page at a time: a listing stops reading once `limit` alerts matched.
+  sevisflow::v1::ListAlertsResponse response;
+  for (size_t first = 0; first < ids->size() && response.alerts_size() < limit;
+       first += kListPage) {
+    const size_t last = std::min(ids->size(), first + kListPage);
+    absl::StatusOr<std::vector<Stored>> loaded =
+        LoadAlerts(std::vector<std::string>(ids->begin() + first, ids->begin() + last));
+    if (!loaded.ok()) return loaded.status();
+    for (Stored& stored : *loaded) {
+      if (!stored.found || !matches(stored.alert)) continue;
+      *response.add_alerts() = std::move(stored.alert);
+      if (response.alerts_size() >= limit) break;
+    }
   }
   return response;
 }
@@ -724,7 +881,7 @@ absl::StatusOr<sevisflow::v1::RejectAlertsResponse> Builder::RejectAlerts(
     alert.clear_held_by_batch();
     Stamp(alert, actor);
     commands.push_back({"SET", AlertKey(ids[i]), alert.SerializeAsString()});
-    commands.push_back({"ZREM", OpenKey(org), ids[i]});
+    RemoveFromReview(commands, alert.alert());
     commands.push_back({"SREM", SelectedKey(org), ids[i]});
     commands.push_back({"SREM", HeldKey(org, alert.alert().person_id()), ids[i]});
     commands.push_back({"ZADD", DoneKey(org), now_ms, ids[i]});
@@ -938,7 +1095,7 @@ absl::StatusOr<sevisflow::v1::CloseBatchResponse> Builder::CloseBatchLocked(
       review.set_batch_id(batch_id);
       Stamp(review, actor);
       commands.push_back({"SET", AlertKey(alert.alert_id()), review.SerializeAsString()});
-      commands.push_back({"ZREM", OpenKey(org_id), alert.alert_id()});
+      RemoveFromReview(commands, alert);
       commands.push_back({"SREM", SelectedKey(org_id), alert.alert_id()});
       commands.push_back({"HSET", InflightKey(org_id, alert.person_id()), alert.alert_id(),
                           batch_id});
@@ -1002,7 +1159,7 @@ absl::StatusOr<sevisflow::v1::CloseBatchResponse> Builder::CloseBatchLocked(
 
   // The other alerts in review of the persons just batched are held until the results come.
   if (!batched_persons.empty()) {
-    absl::StatusOr<std::vector<std::string>> open = Members(OpenKey(org_id), true);
+    absl::StatusOr<std::vector<std::string>> open = PersonsInReview(org_id, batched_persons);
     if (!open.ok()) return open.status();
     absl::StatusOr<std::vector<Stored>> open_alerts = LoadAlerts(*open);
     if (!open_alerts.ok()) return open_alerts.status();
@@ -1221,6 +1378,83 @@ absl::StatusOr<sevisflow::v1::QueryAuditResponse> Builder::QueryAudit(
     }
   }
   return response;
+}
+
+absl::StatusOr<int> Builder::EnsureReviewIndexes() {
+  std::lock_guard lock(mu_);
+  absl::StatusOr<std::optional<std::string>> marker = redis_.Get(kReviewIndexKey);
+  if (!marker.ok()) return marker.status();
+  if (marker->has_value() && **marker == kReviewIndexVersion) {
+    review_indexes_ready_ = true;
+    return 0;
+  }
+  // Open sets written without the indexes (or an empty Redis): rebuild each org's indexes from
+  // its open set. Nothing else writes meanwhile (start-up, one builder per Redis).
+  absl::StatusOr<std::vector<std::string>> open_keys = ScanKeys(redis_, OpenKey("*"));
+  if (!open_keys.ok()) return open_keys.status();
+  constexpr std::string_view kPrefix = "sf:org:";
+  constexpr std::string_view kSuffix = ":open";
+  int rebuilt = 0;
+  for (const std::string& key : *open_keys) {
+    if (key.size() <= kPrefix.size() + kSuffix.size()) continue;
+    const std::string org =
+        key.substr(kPrefix.size(), key.size() - kPrefix.size() - kSuffix.size());
+    if (OpenKey(org) != key) continue;
+    if (absl::Status s = RebuildReviewIndexesLocked(org); !s.ok()) return s;
+    ++rebuilt;
+  }
+  if (absl::Status s = redis_.Set(kReviewIndexKey, kReviewIndexVersion); !s.ok()) return s;
+  review_indexes_ready_ = true;
+  Log()->info("review indexes rebuilt for {} orgs", rebuilt);
+  return rebuilt;
+}
+
+absl::Status Builder::RebuildReviewIndexesLocked(const std::string& org_id) {
+  // What is there already (a rebuild that stopped half-way) goes first.
+  absl::StatusOr<std::vector<std::string>> stale =
+      ScanKeys(redis_, PersonOpenKey(GlobEscape(org_id), "*"));
+  if (!stale.ok()) return stale.status();
+  stale->push_back(UndatedOpenKey(org_id));
+  for (size_t first = 0; first < stale->size(); first += kListPage) {
+    const size_t last = std::min(stale->size(), first + kListPage);
+    if (absl::StatusOr<int64_t> deleted =
+            redis_.Del(std::vector<std::string>(stale->begin() + first, stale->begin() + last));
+        !deleted.ok()) {
+      return deleted.status();
+    }
+  }
+  size_t indexed = 0;
+  for (int64_t first = 0;; first += kRebuildPage) {
+    absl::StatusOr<redis::Reply> page =
+        redis_.Command({"ZRANGE", OpenKey(org_id), std::to_string(first),
+                        std::to_string(first + kRebuildPage - 1), "WITHSCORES"});
+    if (!page.ok()) return page.status();
+    std::vector<std::string> ids;
+    std::vector<std::string> scores;
+    for (size_t i = 0; i + 1 < page->elements.size(); i += 2) {
+      ids.push_back(page->elements[i].str);
+      scores.push_back(page->elements[i + 1].str);
+    }
+    if (ids.empty()) break;
+    absl::StatusOr<std::vector<Stored>> loaded = LoadAlerts(ids);
+    if (!loaded.ok()) return loaded.status();
+    Commands commands;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const Stored& stored = (*loaded)[i];
+      // An id without its alert, or of another org, can never be listed: left out.
+      if (!stored.found || stored.alert.alert().org_id() != org_id) continue;
+      const Alert& alert = stored.alert.alert();
+      commands.push_back({"ZADD", PersonOpenKey(org_id, alert.person_id()), scores[i], ids[i]});
+      if (!ParsedDetectedMillis(alert).has_value()) {
+        commands.push_back({"ZADD", UndatedOpenKey(org_id), scores[i], ids[i]});
+      }
+      ++indexed;
+    }
+    if (absl::Status s = Exec(commands, "rebuild review indexes"); !s.ok()) return s;
+    if (ids.size() < static_cast<size_t>(kRebuildPage)) break;
+  }
+  Log()->info("review indexes of org {} rebuilt: {} alerts", org_id, indexed);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int> Builder::FlushAudit() {

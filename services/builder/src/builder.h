@@ -11,6 +11,11 @@
 //   sf:alert:<id>                      ReviewAlert (binary)
 //   sf:org:<org>:open                  zset of alert ids in review (OPEN, SELECTED, FAILED, HELD)
 //                                      by detection time (ms)
+//   sf:org:<org>:open-person:<person>  zset: the person's ids of the open set, same scores
+//   sf:org:<org>:open-undated          zset: ids of the open set without a parsable detected_at
+//                                      (the open set scores them by the time they were stored)
+//   sf:builder:review-index            "1" once the two indexes above are complete (start-up
+//                                      rebuilds them when it is missing: data of older versions)
 //   sf:org:<org>:selected              set of SELECTED alert ids
 //   sf:org:<org>:done                  zset of REJECTED / SUPERSEDED alert ids by time (ms)
 //   sf:org:<org>:current               hash "<person>|<event>|<subject>" -> newest alert id
@@ -27,6 +32,8 @@
 //   sf:audit:outbox                    AuditEntry records written with their action, not yet
 //                                      acknowledged on sevis.audit (a transactional outbox)
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -142,6 +149,14 @@ class Builder {
   // acknowledgement), unchanged and under the same ID. Returns how many were published.
   absl::StatusOr<int> RepublishReserved();
 
+  // Makes sure the review indexes (the person and undated sets beside each open set) match the
+  // open sets: when the marker sf:builder:review-index is missing (an empty Redis, or data
+  // written by a version without the indexes) every org's indexes are rebuilt from its open
+  // set, in pages, then the marker is set. Call at start-up, before alerts are consumed and
+  // before gRPC serves; until it has succeeded ListAlerts reads whole open sets as before.
+  // Returns how many orgs were rebuilt.
+  absl::StatusOr<int> EnsureReviewIndexes();
+
   // Publishes the audit outbox to sevis.audit and trims what was acknowledged. Returns how many
   // entries went out.
   absl::StatusOr<int> FlushAudit();
@@ -160,6 +175,15 @@ class Builder {
 
   absl::StatusOr<std::vector<Stored>> LoadAlerts(const std::vector<std::string>& ids);
   absl::StatusOr<std::vector<std::string>> Members(const std::string& key, bool zset);
+  // Ids that may be in review and match the request's person / age filters, in the open set's
+  // order (detection time, then id): the person index, the detection-time window of the open
+  // set (plus the undated alerts when they can match), or the whole open set.
+  absl::StatusOr<std::vector<std::string>> ReviewCandidates(
+      const sevisflow::v1::ListAlertsRequest& request, int64_t now_ms);
+  // The in-review ids of these persons, in the open set's order.
+  absl::StatusOr<std::vector<std::string>> PersonsInReview(
+      const std::string& org_id, const std::map<std::string, std::string>& persons);
+  absl::Status RebuildReviewIndexesLocked(const std::string& org_id);
   // MULTI + commands + EXEC, checking every reply.
   absl::Status Exec(const Commands& commands, const std::string& what);
   // Appends the writes of an audit entry (indexes + outbox) to `commands`.
@@ -198,6 +222,8 @@ class Builder {
   common::MetricsRegistry& metrics_;
   std::mutex mu_;
   std::mutex audit_mu_;
+  // Set once EnsureReviewIndexes has succeeded: the indexes can be trusted for reads.
+  std::atomic<bool> review_indexes_ready_{false};
 
   common::Counter& alerts_new_;
   common::Counter& alerts_duplicate_;
@@ -217,6 +243,8 @@ class Builder {
 // Redis key helpers (shared with tests).
 std::string AlertKey(const std::string& alert_id);
 std::string OpenKey(const std::string& org_id);
+std::string PersonOpenKey(const std::string& org_id, const std::string& person_id);
+std::string UndatedOpenKey(const std::string& org_id);
 std::string SelectedKey(const std::string& org_id);
 std::string DoneKey(const std::string& org_id);
 std::string CurrentKey(const std::string& org_id);
@@ -231,6 +259,7 @@ std::string PersonAuditKey(const std::string& org_id, const std::string& person_
 std::string BatchAuditKey(const std::string& org_id, const std::string& batch_id);
 inline constexpr char kReservedBatchesKey[] = "sf:batches:reserved";
 inline constexpr char kAuditOutboxKey[] = "sf:audit:outbox";
+inline constexpr char kReviewIndexKey[] = "sf:builder:review-index";
 
 // "<person>|<event code>|<subject>": alerts with the same key replace each other.
 std::string SupersedeKey(const sevisflow::v1::Alert& alert);
