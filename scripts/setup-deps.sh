@@ -8,7 +8,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config git ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librdkafka-dev libxerces-c-dev libcurl4-openssl-dev libssl-dev openssl
-  libhiredis-dev libicu-dev libzip-dev zip unzip libspdlog-dev libfmt-dev
+  libhiredis-dev libzstd-dev libicu-dev libzip-dev zip unzip libspdlog-dev libfmt-dev
   nlohmann-json3-dev libyaml-cpp-dev libgtest-dev libgmock-dev googletest
   libbenchmark-dev redis-server redis-tools default-jdk-headless maven libxml2-utils
   libcpp-httplib-dev libcli11-dev python3 curl procps

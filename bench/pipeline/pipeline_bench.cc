@@ -37,13 +37,18 @@
 #include <CLI/CLI.hpp>
 #include <grpcpp/client_context.h>
 
+#include "apply.h"
 #include "harness.h"
 #include "sevisflow/kafka/consumer.h"
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
+#include "sevisflow/redis/client.h"
+#include "sevisflow/redis/packed.h"
 #include "sevisflow/rpc/client.h"
 #include "sevisflow/rpc/dso_auth.h"
+#include "sevisflow/sevisxml/transaction_log.h"
 #include "sevisflow/sisgen/change_stream.h"
+#include "sevisflow/v1/batch.pb.h"
 #include "sevisflow/v1/detector_service.grpc.pb.h"
 #include "sevisflow/v1/review_service.grpc.pb.h"
 
@@ -83,6 +88,17 @@ std::string Note(int64_t n, int64_t goal_n) {
 }
 
 // The run: one cluster, the persons loaded so far, the figures.
+// `prefix` and `n` zero-padded to `width` digits (batch ids, SEVIS ids).
+std::string Padded(const std::string& prefix, int64_t n, size_t width) {
+  const std::string digits = std::to_string(n);
+  return prefix + std::string(digits.size() < width ? width - digits.size() : 0, '0') + digits;
+}
+
+// What Redis holds per person in the two memory figures.
+constexpr char kNewPersons[] = "new persons (SIS snapshot + emitted keys)";
+constexpr char kWithSevisRecords[] =
+    "with a SEVIS record (+ detector master view + importer copy)";
+
 class Run {
  public:
   explicit Run(const Flags& flags) : flags_(flags), harness_(Options(flags)) {}
@@ -180,20 +196,161 @@ class Run {
   }
 
   // Measure 7. Redis bytes per person are taken over what the run stored (used_memory after the
-  // load minus before it); peak RSS of every service running.
-  void Memory() {
+  // load minus before it); peak RSS of every service running. `state` names what is stored.
+  void Memory(const std::string& state) {
     const int64_t used = harness_.RedisUsedMemory();
     const double per_person = static_cast<double>(used - redis_baseline_) /
                               static_cast<double>(loaded_);
-    std::fprintf(stderr, "[memory] redis used_memory %" PRId64 " (baseline %" PRId64
+    std::fprintf(stderr, "[memory] %s: redis used_memory %" PRId64 " (baseline %" PRId64
                          "), %" PRId64 " keys\n",
-                 used, redis_baseline_, harness_.RedisKeys());
+                 state.c_str(), used, redis_baseline_, harness_.RedisKeys());
     const std::string note = Note(loaded_, 1000000);
-    Add({"7 memory", "Redis bytes per person", per_person, "B", "<= 2048", per_person <= 2048,
-         note});
-    Add({"7 memory", "Redis used_memory", static_cast<double>(used) / (1 << 20), "MiB", "", {},
-         note});
+    Add({"7 memory", "Redis bytes per person, " + state, per_person, "B", "<= 2048",
+         per_person <= 2048, note});
+    Add({"7 memory", "Redis used_memory, " + state, static_cast<double>(used) / (1 << 20), "MiB",
+         "", {}, note});
+    KeyBreakdown();
     PeakRss(note);
+  }
+
+  // Where a person's bytes are: MEMORY USAGE of each of a person's keys, averaged over the first
+  // 200 persons (keys a person does not have are left out of that key's average), on stderr.
+  void KeyBreakdown() {
+    redis::ClientOptions redis_options;
+    redis_options.port = harness_.redis_port();
+    auto redis = redis::Client::Create(redis_options);
+    if (!redis.ok()) return;
+    std::map<std::string, std::pair<int64_t, int64_t>> usage;  // kind -> (bytes, keys)
+    const int64_t n = std::min<int64_t>(200, loaded_);
+    for (int64_t i = 0; i < n; ++i) {
+      const sisgen::PopulationPerson p = sisgen::GeneratePerson(harness_.options().population, i);
+      const std::string person = p.snapshot.person_id();
+      const std::string master = p.org + "/" + person;
+      const std::vector<std::pair<std::string, std::string>> keys = {
+          {"sf:snap", "sf:snap:" + person},
+          {"sf:emitted", "sf:emitted:" + person},
+          {"sf:master", "sf:master:" + master},
+          {"sf:importer:master", "sf:importer:master:" + master}};
+      for (const auto& [kind, key] : keys) {
+        auto reply = (*redis)->Command({"MEMORY", "USAGE", key, "SAMPLES", "0"});
+        if (!reply.ok() || reply->type != redis::Reply::Type::kInteger) continue;
+        usage[kind].first += reply->integer;
+        usage[kind].second += 1;
+      }
+    }
+    for (const auto& [kind, total] : usage) {
+      std::fprintf(stderr, "[memory]   %-20s %6.0f B per key (%" PRId64 " of %" PRId64
+                           " persons have one)\n",
+                   kind.c_str(), static_cast<double>(total.first) /
+                                     static_cast<double>(total.second),
+                   total.second, n);
+    }
+  }
+
+  // Measure 7's steady state: SEVIS accepted every person's Create. The detector's Create
+  // alerts are read back from sevis.alerts and imported through the importer's own core
+  // (importer::PlanImport on an all-accepted transaction log, 250 records a batch, one batch
+  // per org at a time); each master row goes to sevis.master, which the detector turns into its
+  // view (sf:master), and to the importer's own copy (sf:importer:master, packed), as the
+  // importer writes them. Returns when the detector has consumed every row.
+  void ImportCreates() {
+    ServiceProcess* detector = harness_.Find("detector");
+    const int port = detector->metrics_port;
+    const int64_t alerts =
+        static_cast<int64_t>(ScrapeSum(port, "sevisflow_detector_alerts_emitted_total"));
+    auto consumer = kafka::Consumer::Create(
+        ConsumerConfig(harness_.bootstrap(), "pipeline-bench-import", kafka::kSevisAlerts));
+    auto producer =
+        kafka::Producer::Create(ProducerConfig(harness_.bootstrap(), "pipeline-bench-import"));
+    redis::ClientOptions redis_options;
+    redis_options.port = harness_.redis_port();
+    auto redis = redis::Client::Create(redis_options);
+    if (!consumer.ok() || !producer.ok() || !redis.ok()) Fail("import: cannot create clients");
+    const double consumed0 =
+        ScrapeSum(port, kConsumed, "topic=\"" + std::string(kafka::kSevisMaster) + "\"");
+    std::map<std::string, std::vector<v1::Alert>> creates;  // org -> not imported yet
+    std::atomic<int64_t> failed{0};
+    int64_t read = 0;
+    int64_t published = 0;
+    int64_t batches = 0;
+    const std::string processed_at = "2026-11-24T12:00:00Z";
+    auto import = [&](const std::string& org, std::vector<v1::Alert>& list) {
+      if (list.empty()) return;
+      ++batches;
+      const std::string batch_id = Padded("BENCH", batches, 9);
+      v1::BatchResult result;
+      result.set_batch_id(batch_id);
+      result.set_org_id(org);
+      result.set_fetched_at(processed_at);
+      sevisxml::TransactionLog log;
+      log.batch_id = batch_id;
+      log.org_id = org;
+      log.status = true;
+      log.process = sevisxml::LogStage{"S0000", processed_at};
+      for (size_t i = 0; i < list.size(); ++i) {
+        v1::BatchRecord* record = result.add_records();
+        record->set_request_id(std::to_string(i + 1));
+        record->set_alert_id(list[i].alert_id());
+        record->set_person_id(list[i].person_id());
+        record->set_event_type(list[i].event_type());
+        *record->mutable_alert() = std::move(list[i]);
+        sevisxml::LogRecord lr;
+        lr.request_id = record->request_id();
+        lr.sevis_id = Padded("N", published + 1 + static_cast<int64_t>(i), 10);
+        lr.process_date = processed_at;
+        lr.success = true;
+        log.records.push_back(std::move(lr));
+      }
+      log.success_count = static_cast<int>(log.records.size());
+      const importer::ImportPlan plan = importer::PlanImport(log, result);
+      std::vector<std::vector<std::string>> sets;
+      for (const v1::MasterRecord& m : plan.master_records) {
+        const std::string key = importer::MasterKey(m.org_id(), m.person_id());
+        const std::string bytes = m.SerializeAsString();
+        absl::Status s = (*producer)->SendAsync(kafka::kSevisMaster, key, bytes, {},
+                                                [&failed](absl::Status d) {
+                                                  if (!d.ok()) failed.fetch_add(1);
+                                                });
+        if (!s.ok()) Fail("produce sevis.master: " + std::string(s.message()));
+        sets.push_back({"SET", "sf:importer:master:" + key, redis::Pack(bytes)});
+        ++published;
+      }
+      auto written = (*redis)->Pipeline(sets);
+      if (!written.ok()) Fail("redis: " + std::string(written.status().message()));
+      list.clear();
+    };
+    Progress progress("import creates", alerts);
+    while (read < alerts) {
+      auto batch = (*consumer)->Poll(1000, milliseconds(500));
+      if (!batch.ok()) Fail("consume sevis.alerts: " + std::string(batch.status().message()));
+      for (const kafka::Message& m : *batch) {
+        ++read;
+        v1::Alert a;
+        if (!a.ParseFromString(m.value)) Fail("an unreadable alert on sevis.alerts");
+        if (a.event_type() != v1::EVENT_TYPE_CREATE_STUDENT &&
+            a.event_type() != v1::EVENT_TYPE_CREATE_EXCHANGE_VISITOR) {
+          continue;
+        }
+        const std::string org = a.org_id();
+        std::vector<v1::Alert>& list = creates[org];
+        list.push_back(std::move(a));
+        if (list.size() == 250) import(org, list);
+      }
+      progress.Update(read, std::to_string(published) + " master rows");
+    }
+    for (auto& [org, list] : creates) import(org, list);
+    progress.Finish(read);
+    (void)(*producer)->Flush(std::chrono::minutes(5));
+    if (failed.load() > 0) Fail(std::to_string(failed.load()) + " master rows not acknowledged");
+    (*consumer)->Close();
+    WaitProgress("detector master view", published, std::chrono::hours(1), [&] {
+      return static_cast<int64_t>(
+          ScrapeSum(port, kConsumed, "topic=\"" + std::string(kafka::kSevisMaster) + "\"") -
+          consumed0);
+    });
+    std::fprintf(stderr, "[import] %" PRId64 " alerts read, %" PRId64
+                         " master rows in %" PRId64 " batches\n",
+                 read, published, batches);
   }
 
   void PeakRss(const std::string& note) {
@@ -502,6 +659,7 @@ class Run {
   std::vector<Figure> figures_;
 };
 
+
 int RunCommand(const std::string& command, Flags flags) {
   auto persons = [&](int64_t fallback) { return flags.persons > 0 ? flags.persons : fallback; };
   Run run(flags);
@@ -515,16 +673,22 @@ int RunCommand(const std::string& command, Flags flags) {
   } else if (command == "memory") {
     run.LoadAndMeasureDetector(persons(1000000), false);
     run.Sweep();
-    run.Memory();
+    run.Memory(kNewPersons);
+    run.ImportCreates();
+    run.Memory(kWithSevisRecords);
   } else if (command == "latency") {
     run.LoadAndMeasureDetector(persons(100000), false);
     run.Latency();
   } else if (command == "all") {
     run.LoadAndMeasureDetector(persons(1000000), true);
     run.Sweep();
-    run.Memory();
+    run.Memory(kNewPersons);
     run.Latency();
     run.PeakRss("after the latency run");
+    // Last: with SEVIS Master rows every later change would be an update, not the Create the
+    // latency measure follows.
+    run.ImportCreates();
+    run.Memory(kWithSevisRecords);
   }
   run.Summary(command);
   run.Stop();

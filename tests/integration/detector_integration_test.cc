@@ -33,6 +33,7 @@
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/redis/client.h"
+#include "sevisflow/redis/packed.h"
 #include "sevisflow/rpc/caller.h"
 #include "sevisflow/rpc/client.h"
 #include "sevisflow/rules/detect.h"
@@ -453,8 +454,10 @@ TEST_F(DetectorIntegrationTest, ABacklogIsHandledInBatchesWithNothingLostOrDoubl
   for (const v1::Alert& a : seventh) EXPECT_NE(a.create_student().tuition(), 22000);
   auto stored = redis_->Get(detector::SnapshotKey(v3.person_id()));
   ASSERT_TRUE(stored.ok() && stored->has_value());
+  auto unpacked = redis::Unpack(**stored);
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status();
   v1::SisPersonSnapshot kept;
-  ASSERT_TRUE(kept.ParseFromString(**stored));
+  ASSERT_TRUE(kept.ParseFromString(*unpacked));
   EXPECT_EQ(kept.version(), 3);
   for (int i : {0, 150, kPersons - 1}) {
     auto emitted = redis_->HGetAll(detector::EmittedKey(person(i, 1, 0).person_id()));
@@ -477,6 +480,43 @@ TEST_F(DetectorIntegrationTest, ABacklogIsHandledInBatchesWithNothingLostOrDoubl
     v1::Alert a;
     ASSERT_TRUE(a.ParseFromString(m.value));
     EXPECT_NE(a.org_id(), kBatchOrg);
+  }
+}
+
+// Views written before values were packed (plain protobuf) are read as they are, and the master
+// row is found from the snapshot's form rows (no per-person set of orgs).
+TEST_F(DetectorIntegrationTest, PlainValuesStoredBeforePackingAreStillRead) {
+  constexpr char kPlainOrg[] = "STU214F55555000";
+  v1::SisPersonSnapshot s = Student("SIS8200001", "01", 4);
+  s.mutable_i20(0)->set_school_code(kPlainOrg);
+  ASSERT_TRUE(redis_->Set(detector::SnapshotKey(s.person_id()), s.SerializeAsString()).ok());
+  auto stub = Stub();
+  auto explain = [&] {
+    grpc::ClientContext ctx;
+    v1::ExplainRequest req;
+    req.set_person_id(s.person_id());
+    v1::ExplainResponse resp;
+    EXPECT_TRUE(stub->Explain(&ctx, req, &resp).ok());
+    return resp;
+  };
+  v1::ExplainResponse before = explain();
+  ASSERT_TRUE(before.found());
+  ASSERT_EQ(before.alerts_size(), 1);
+  EXPECT_EQ(before.alerts(0).event_type(), v1::EVENT_TYPE_CREATE_STUDENT);
+  EXPECT_EQ(before.alerts(0).create_student().tuition(), 20000);
+
+  v1::MasterRecord master;
+  master.set_org_id(kPlainOrg);
+  master.set_person_id(s.person_id());
+  master.set_sevis_id("N0000082001");
+  master.set_sevis_status(v1::SEVIS_STATUS_INITIAL);
+  ASSERT_TRUE(
+      redis_->Set(detector::MasterKey(kPlainOrg, s.person_id()), master.SerializeAsString()).ok());
+  const v1::ExplainResponse after = explain();
+  ASSERT_TRUE(after.found());
+  for (const v1::Alert& a : after.alerts()) {
+    EXPECT_NE(a.event_type(), v1::EVENT_TYPE_CREATE_STUDENT);
+    EXPECT_EQ(a.sevis_id(), "N0000082001");
   }
 }
 
@@ -1024,7 +1064,9 @@ TEST_F(DetectorIntegrationTest, SupplementalDependentSurvivesNewerSnapshotsUntil
   ASSERT_TRUE(raw.ok());
   ASSERT_TRUE(raw->has_value());
   v1::SisPersonSnapshot stored;
-  ASSERT_TRUE(stored.ParseFromString(**raw));
+  auto unpacked = redis::Unpack(**raw);
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status();
+  ASSERT_TRUE(stored.ParseFromString(*unpacked));
   EXPECT_TRUE(stored.i20(0).dependents().empty());
 
   // A newer SIS snapshot, still without the child: no Dependent event about it, and the

@@ -5,6 +5,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/wire_format_lite.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <chrono>
@@ -19,6 +20,7 @@
 #include "sevisflow/kafka/dlq.h"
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
+#include "sevisflow/redis/packed.h"
 #include "sevisflow/rules/j_context.h"
 #include "sevisflow/rules/run_control.h"
 #include "sevisflow/rules/selection.h"
@@ -141,9 +143,6 @@ std::string SnapshotKey(std::string_view person) { return "sf:snap:" + std::stri
 std::string EmittedKey(std::string_view person) { return "sf:emitted:" + std::string(person); }
 std::string MasterKey(std::string_view org, std::string_view person) {
   return "sf:master:" + std::string(org) + "/" + std::string(person);
-}
-std::string MasterOrgsKey(std::string_view person) {
-  return "sf:master-orgs:" + std::string(person);
 }
 std::string RunControlKey(std::string_view org) { return "sf:runctl:" + std::string(org); }
 std::string LastRunKey(std::string_view org) { return "sf:lastrun:" + std::string(org); }
@@ -364,7 +363,7 @@ absl::Status Detector::HandleSnapshotBatch(const std::vector<kafka::Message>& me
     }
     // A binary record is stored as it came (unknown fields of a newer producer included).
     sets.push_back({"SET", SnapshotKey(views[i].person),
-                    next.json ? snapshot.SerializeAsString() : next.message->value});
+                    redis::Pack(next.json ? snapshot.SerializeAsString() : next.message->value)});
     current.push_back(i);
   }
   if (!sets.empty()) {
@@ -376,12 +375,9 @@ absl::Status Detector::HandleSnapshotBatch(const std::vector<kafka::Message>& me
   }
 
   RunControlCache run_controls;
-  std::set<std::string> schools;
-  for (size_t i : current) {
-    const std::set<std::string> mine = SchoolCodes(*newest[views[i].person].snapshot);
-    schools.insert(mine.begin(), mine.end());
-  }
-  if (absl::Status s = LoadRunControls(schools, run_controls); !s.ok()) return s;
+  std::vector<std::pair<PersonView*, const v1::SisPersonSnapshot*>> to_evaluate;
+  for (size_t i : current) to_evaluate.emplace_back(&views[i], newest[views[i].person].snapshot);
+  if (absl::Status s = LoadMasters(to_evaluate, run_controls); !s.ok()) return s;
   std::vector<Evaluated> evaluated;
   evaluated.reserve(current.size());
   for (size_t i : current) {
@@ -551,17 +547,10 @@ absl::Status Detector::HandleMasterMessage(const kafka::Message& message) {
     return absl::OkStatus();
   }
   if (message.is_tombstone || record->deleted()) {
-    auto replies = redis_.Pipeline({{"DEL", MasterKey(org, person)},
-                                    {"SREM", MasterOrgsKey(person), org}});
-    return replies.status();
+    absl::StatusOr<int64_t> deleted = redis_.Del({MasterKey(org, person)});
+    return deleted.status();
   }
-  auto replies = redis_.Pipeline({{"SET", MasterKey(org, person), record->SerializeAsString()},
-                                  {"SADD", MasterOrgsKey(person), org}});
-  if (!replies.ok()) return replies.status();
-  for (const auto& r : *replies) {
-    if (r.is_error()) return redis::ErrorReplyToStatus(r.str);
-  }
-  return absl::OkStatus();
+  return redis_.Set(MasterKey(org, person), redis::Pack(message.value));
 }
 
 absl::Status Detector::HandleRunControlMessage(const kafka::Message& message) {
@@ -607,7 +596,8 @@ absl::StatusOr<std::optional<v1::SisPersonSnapshot>> Detector::ReadSnapshot(
   if (!bytes.ok()) return bytes.status();
   if (!bytes->has_value()) return std::optional<v1::SisPersonSnapshot>();
   v1::SisPersonSnapshot snapshot;
-  if (!snapshot.ParseFromString(**bytes)) {
+  absl::StatusOr<std::string> unpacked = redis::Unpack(**bytes);
+  if (!unpacked.ok() || !snapshot.ParseFromString(*unpacked)) {
     return absl::DataLossError("stored snapshot cannot be parsed");
   }
   return std::optional<v1::SisPersonSnapshot>(std::move(snapshot));
@@ -636,62 +626,81 @@ std::map<std::string, std::string> HashOf(const redis::Reply& reply) {
 absl::Status Detector::LoadViews(std::vector<PersonView>& views) {
   if (views.empty()) return absl::OkStatus();
   std::vector<std::vector<std::string>> reads;
-  reads.reserve(views.size() * 4);
+  reads.reserve(views.size() * 3);
   for (const PersonView& v : views) {
     reads.push_back({"GET", SnapshotKey(v.person)});
     reads.push_back({"HGETALL", SupplementalKey(v.person)});
-    reads.push_back({"SMEMBERS", MasterOrgsKey(v.person)});
     reads.push_back({"HGETALL", EmittedKey(v.person)});
   }
   absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(reads);
   if (!replies.ok()) return replies.status();
   if (absl::Status s = FirstError(*replies); !s.ok()) return s;
   if (replies->size() != reads.size()) return absl::InternalError("short Redis pipeline reply");
-  std::vector<std::vector<std::string>> master_reads;
-  std::vector<std::pair<size_t, std::string>> master_of;  // (view, org) of each master read
   for (size_t i = 0; i < views.size(); ++i) {
-    const redis::Reply& snapshot = (*replies)[4 * i];
-    if (snapshot.type == redis::Reply::Type::kString) views[i].stored_snapshot = snapshot.str;
-    views[i].supplemental = HashOf((*replies)[4 * i + 1]);
-    for (const redis::Reply& org : (*replies)[4 * i + 2].elements) {
-      master_reads.push_back({"GET", MasterKey(org.str, views[i].person)});
-      master_of.emplace_back(i, org.str);
+    const redis::Reply& snapshot = (*replies)[3 * i];
+    if (snapshot.type == redis::Reply::Type::kString) {
+      // A damaged packed value is kept as it is: it then fails to parse, like any bad value.
+      absl::StatusOr<std::string> bytes = redis::Unpack(snapshot.str);
+      views[i].stored_snapshot = bytes.ok() ? std::move(*bytes) : snapshot.str;
     }
-    views[i].emitted = HashOf((*replies)[4 * i + 3]);
-  }
-  if (master_reads.empty()) return absl::OkStatus();
-  absl::StatusOr<std::vector<redis::Reply>> masters = redis_.Pipeline(master_reads);
-  if (!masters.ok()) return masters.status();
-  if (absl::Status s = FirstError(*masters); !s.ok()) return s;
-  for (size_t j = 0; j < master_of.size() && j < masters->size(); ++j) {
-    const redis::Reply& bytes = (*masters)[j];
-    if (bytes.type != redis::Reply::Type::kString) continue;
-    auto& [i, org] = master_of[j];
-    if (auto record = ParseMaster(bytes.str)) views[i].masters[org] = std::move(*record);
+    views[i].supplemental = HashOf((*replies)[3 * i + 1]);
+    views[i].emitted = HashOf((*replies)[3 * i + 2]);
   }
   return absl::OkStatus();
 }
 
-absl::Status Detector::LoadRunControls(const std::set<std::string>& orgs,
-                                       RunControlCache& cache) {
-  std::vector<std::string> missing;
-  for (const std::string& org : orgs) {
-    if (cache.count(org) == 0) missing.push_back(org);
+absl::Status Detector::LoadMasters(
+    const std::vector<std::pair<PersonView*, const v1::SisPersonSnapshot*>>& items,
+    RunControlCache& run_controls) {
+  std::vector<std::vector<std::string>> reads;
+  std::vector<std::pair<PersonView*, std::string>> master_of;  // (view, org) of each master read
+  std::vector<std::string> missing;                             // run controls to read
+  for (const auto& [view, snapshot] : items) {
+    // The rules look a master row up only for the org of the current I-20 or DS-2019 row; an
+    // overlay may apply to the form rows of its org.
+    std::set<std::string> orgs = SchoolCodes(*snapshot);
+    for (const std::string& org : orgs) {
+      if (run_controls.count(org) == 0 &&
+          std::find(missing.begin(), missing.end(), org) == missing.end()) {
+        missing.push_back(org);
+      }
+    }
+    for (const auto& [org, overlay] : view->supplemental) orgs.insert(org);
+    for (const std::string& org : orgs) {
+      reads.push_back({"GET", MasterKey(org, view->person)});
+      master_of.emplace_back(view, org);
+    }
   }
-  if (missing.empty()) return absl::OkStatus();
-  std::vector<std::vector<std::string>> gets;
-  for (const std::string& org : missing) gets.push_back({"GET", RunControlKey(org)});
-  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(gets);
+  for (const std::string& org : missing) reads.push_back({"GET", RunControlKey(org)});
+  if (reads.empty()) return absl::OkStatus();
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(reads);
   if (!replies.ok()) return replies.status();
   if (absl::Status s = FirstError(*replies); !s.ok()) return s;
-  for (size_t i = 0; i < missing.size() && i < replies->size(); ++i) {
-    std::optional<v1::RunControl>& slot = cache[missing[i]];
-    if ((*replies)[i].type != redis::Reply::Type::kString) continue;
+  if (replies->size() != reads.size()) return absl::InternalError("short Redis pipeline reply");
+  for (size_t j = 0; j < master_of.size(); ++j) {
+    const redis::Reply& stored = (*replies)[j];
+    if (stored.type != redis::Reply::Type::kString) continue;
+    auto& [view, org] = master_of[j];
+    absl::StatusOr<std::string> bytes = redis::Unpack(stored.str);
+    std::optional<v1::MasterRecord> record;
+    if (bytes.ok()) record = ParseMaster(*bytes);
+    if (!record) {
+      // Only this process writes the view, from sevis.master: a bug, not a reason to stop.
+      Log()->error("person {}: stored master row of {} cannot be parsed",
+                   common::PersonRef(view->person), org);
+      continue;
+    }
+    view->masters[org] = std::move(*record);
+  }
+  for (size_t k = 0; k < missing.size(); ++k) {
+    const redis::Reply& stored = (*replies)[master_of.size() + k];
+    std::optional<v1::RunControl>& slot = run_controls[missing[k]];
+    if (stored.type != redis::Reply::Type::kString) continue;
     v1::RunControl run_control;
-    if (!run_control.ParseFromString((*replies)[i].str)) {
+    if (!run_control.ParseFromString(stored.str)) {
       // A view that does not parse is a bug, not a reason to stop the line: evaluate as if the
       // school had no run control (the sevis.runcontrol consumer rewrites it at start-up).
-      Log()->error("stored run control of {} cannot be parsed", missing[i]);
+      Log()->error("stored run control of {} cannot be parsed", missing[k]);
       continue;
     }
     slot = std::move(run_control);
@@ -730,7 +739,7 @@ absl::StatusOr<Detector::Evaluated> Detector::Evaluate(const v1::SisPersonSnapsh
   views[0].person = raw.person_id();
   if (absl::Status s = LoadViews(views); !s.ok()) return s;
   RunControlCache run_controls;
-  if (absl::Status s = LoadRunControls(SchoolCodes(raw), run_controls); !s.ok()) return s;
+  if (absl::Status s = LoadMasters({{&views[0], &raw}}, run_controls); !s.ok()) return s;
   Evaluated e;
   e.person = raw.person_id();
   e.detections = EvaluateView(raw, views[0], run_controls);
@@ -850,7 +859,7 @@ absl::StatusOr<RunAlertsResult> Detector::RunAlerts(const std::string& org, RunT
     if (absl::Status s = LoadViews(views); !s.ok()) return s;
     google::protobuf::Arena arena;  // the page's snapshots: no allocation per field
     std::vector<std::pair<size_t, const v1::SisPersonSnapshot*>> snapshots;
-    std::set<std::string> schools;
+    std::vector<std::pair<PersonView*, const v1::SisPersonSnapshot*>> to_evaluate;
     for (size_t i = 0; i < views.size(); ++i) {
       if (!views[i].stored_snapshot) continue;  // deleted since the SCAN
       auto* snapshot = google::protobuf::Arena::CreateMessage<v1::SisPersonSnapshot>(&arena);
@@ -862,10 +871,10 @@ absl::StatusOr<RunAlertsResult> Detector::RunAlerts(const std::string& org, RunT
       const std::set<std::string> mine = SchoolCodes(*snapshot);
       if (!org.empty() && mine.count(org) == 0) continue;
       if (org.empty()) orgs.insert(mine.begin(), mine.end());
-      schools.insert(mine.begin(), mine.end());
       snapshots.emplace_back(i, snapshot);
+      to_evaluate.emplace_back(&views[i], snapshot);
     }
-    if (absl::Status s = LoadRunControls(schools, run_controls); !s.ok()) return s;
+    if (absl::Status s = LoadMasters(to_evaluate, run_controls); !s.ok()) return s;
     std::vector<Evaluated> evaluated;
     evaluated.reserve(snapshots.size());
     for (auto& [i, snapshot] : snapshots) {
@@ -1026,7 +1035,10 @@ absl::StatusOr<ManualEventCheck> Detector::CheckManualEvent(const std::string& p
   absl::StatusOr<std::optional<std::string>> bytes = redis_.Get(MasterKey(org, person_id));
   if (!bytes.ok()) return bytes.status();
   std::optional<v1::MasterRecord> master;
-  if (bytes->has_value()) master = ParseMaster(**bytes);
+  if (bytes->has_value()) {
+    absl::StatusOr<std::string> unpacked = redis::Unpack(**bytes);
+    if (unpacked.ok()) master = ParseMaster(*unpacked);
+  }
   absl::StatusOr<v1::SisPersonSnapshot> merged = WithSupplemental(**snapshot);
   if (!merged.ok()) return merged.status();
   ManualEventCheck result;

@@ -2,15 +2,15 @@
 // The detector's logic: sis.person snapshots, sevis.master, sevis.runcontrol and
 // sis.supplemental records in, F/M and J alerts out. Redis holds the views
 // (docs/architecture.md):
-//   sf:snap:<person>          latest SisPersonSnapshot (binary), as the SIS sent it; an older
-//                             `version` is ignored
+//   sf:snap:<person>          latest SisPersonSnapshot (binary, redis::Pack'ed), as the SIS
+//                             sent it; an older `version` is ignored
 //   sf:supp:<person>          hash org -> SupplementalData (binary) from sis.supplemental, merged
 //                             into the snapshot before every evaluation (rules::MergeSupplemental)
 //   sf:supp-offsets           hash partition -> offset of the last sis.supplemental record
 //                             handled there, so a re-read of the topic does not replay old states
 //   sf:emitted:<person>       hash <org>|<event>|<subject> -> last alert id published
-//   sf:master:<org>/<person>  MasterRecord (binary), from sevis.master
-//   sf:master-orgs:<person>   set of orgs holding a master row for the person
+//   sf:master:<org>/<person>  MasterRecord (binary, redis::Pack'ed), from sevis.master; read for
+//                             the orgs of the person's form rows and overlays
 //   sf:runctl:<org>           RunControl (binary), from sevis.runcontrol (and SetRunControl)
 //   sf:lastrun:<org>          RFC 3339 start time of the org's last RunAlerts
 //   sf:scheduled-run:<date>   guard: the daily scheduled run of that UTC day was taken
@@ -89,7 +89,6 @@ std::optional<int64_t> SnapshotVersion(std::string_view bytes);
 std::string SnapshotKey(std::string_view person);
 std::string EmittedKey(std::string_view person);
 std::string MasterKey(std::string_view org, std::string_view person);
-std::string MasterOrgsKey(std::string_view person);
 std::string RunControlKey(std::string_view org);
 std::string LastRunKey(std::string_view org);
 std::string ScheduledRunKey(const common::Date& day);
@@ -227,10 +226,11 @@ class Detector {
   // What one evaluation of a person reads from Redis (LoadViews).
   struct PersonView {
     std::string person;
-    std::optional<std::string> stored_snapshot;       // sf:snap:<person>, as stored
+    std::optional<std::string> stored_snapshot;       // sf:snap:<person>, unpacked
     std::map<std::string, std::string> supplemental;  // sf:supp:<person>: org -> overlay bytes
     std::map<std::string, std::string> emitted;       // sf:emitted:<person>
     std::map<std::string, v1::MasterRecord> masters;  // org -> sf:master:<org>/<person>
+                                                      // (LoadMasters)
   };
   // One evaluated person, ready for PublishEvaluated.
   struct Evaluated {
@@ -240,11 +240,15 @@ class Detector {
     std::string org;  // whose stale emitted keys may be forgotten; "" for every org
   };
 
-  // Reads the views of every person of `views` (person set) in two pipelines: the snapshot,
-  // overlays, master orgs and emitted keys, then the master rows.
+  // Reads the snapshot (unpacked), overlays and emitted keys of every person of `views` (person
+  // set) in one pipeline.
   absl::Status LoadViews(std::vector<PersonView>& views);
-  // Reads the run controls of `orgs` that `cache` does not hold yet, in one pipeline.
-  absl::Status LoadRunControls(const std::set<std::string>& orgs, RunControlCache& cache);
+  // Reads, in one pipeline, the master rows of every (view, snapshot to evaluate) — for the orgs
+  // of the snapshot's form rows and of the view's overlays — and the run controls of those
+  // schools that `run_controls` does not hold yet.
+  absl::Status LoadMasters(
+      const std::vector<std::pair<PersonView*, const v1::SisPersonSnapshot*>>& items,
+      RunControlCache& run_controls);
   // Merges the person's overlays into `raw` and runs the rules against the views read. Pure.
   std::vector<rules::Detection> EvaluateView(const v1::SisPersonSnapshot& raw,
                                              const PersonView& view,

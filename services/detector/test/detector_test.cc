@@ -85,7 +85,6 @@ TEST(RedisKeysTest, FollowArchitecture) {
   EXPECT_EQ(SnapshotKey("P1"), "sf:snap:P1");
   EXPECT_EQ(EmittedKey("P1"), "sf:emitted:P1");
   EXPECT_EQ(MasterKey("ORG", "P1"), "sf:master:ORG/P1");
-  EXPECT_EQ(MasterOrgsKey("P1"), "sf:master-orgs:P1");
   EXPECT_EQ(RunControlKey("ABC214F12345000"), "sf:runctl:ABC214F12345000");
   EXPECT_EQ(LastRunKey("ABC214F12345000"), "sf:lastrun:ABC214F12345000");
   EXPECT_EQ(ScheduledRunKey(*common::Date::Parse("2026-03-04")), "sf:scheduled-run:2026-03-04");

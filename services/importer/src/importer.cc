@@ -9,6 +9,7 @@
 #include "sevisflow/kafka/producer.h"
 #include "sevisflow/kafka/topics.h"
 #include "sevisflow/redis/client.h"
+#include "sevisflow/redis/packed.h"
 #include "sevisflow/sevisxml/transaction_log.h"
 #include "sevisflow/sevisxml/validator.h"
 #include "sevisflow/v1/batch.pb.h"
@@ -64,7 +65,8 @@ absl::StatusOr<std::map<std::string, v1::MasterRecord>> Importer::CurrentRows(
       if (reply->is_error()) return absl::UnavailableError("Redis error reading a master row");
       if (reply->type != redis::Reply::Type::kString) continue;
       v1::MasterRecord row;
-      if (!row.ParseFromString(reply->str)) {
+      absl::StatusOr<std::string> bytes = redis::Unpack(reply->str);
+      if (!bytes.ok() || !row.ParseFromString(*bytes)) {
         return absl::DataLossError("master view entry is not a MasterRecord");
       }
       if (row.deleted()) continue;
@@ -211,7 +213,8 @@ absl::Status Importer::Publish(const v1::BatchResult& result, const ImportPlan& 
   if (!plan.master_records.empty()) {
     std::vector<std::vector<std::string>> sets;
     for (const auto& m : plan.master_records) {
-      sets.push_back({"SET", ImporterMasterKey(m.org_id(), m.person_id()), m.SerializeAsString()});
+      sets.push_back({"SET", ImporterMasterKey(m.org_id(), m.person_id()),
+                      redis::Pack(m.SerializeAsString())});
     }
     auto replies = redis_.Pipeline(sets);
     if (!replies.ok()) return replies.status();
@@ -278,7 +281,8 @@ absl::StatusOr<std::optional<v1::MasterRecord>> Importer::GetMaster(
   if (!view.ok()) return view.status();
   if (view->has_value()) {
     v1::MasterRecord record;
-    if (!record.ParseFromString(**view)) {
+    absl::StatusOr<std::string> bytes = redis::Unpack(**view);
+    if (!bytes.ok() || !record.ParseFromString(*bytes)) {
       return absl::DataLossError("master view entry is not a MasterRecord");
     }
     return std::optional<v1::MasterRecord>(std::move(record));
