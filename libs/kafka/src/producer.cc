@@ -93,7 +93,10 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(ProducerOptions optio
       {"acks", "all"},
       // Batch documents may be several MB (topics allow 10 MiB, see topics.cc).
       {"message.max.bytes", "10485760"},
-      {"linger.ms", "5"},
+      // Every writer waits for its records' acknowledgements (a blocking Send, or SendAll of a
+      // polled batch): lingering longer only adds to that wait. 1 ms still lets librdkafka
+      // batch what is produced together (BENCHMARKS.md, measure 2).
+      {"linger.ms", "1"},
   };
   absl::StatusOr<ConfPtr> conf = internal::NewConf(
       impl->options.brokers, impl->options.client_id, defaults, impl->options.properties);
