@@ -6,7 +6,9 @@
 //                 services' client settings; the ratio.
 //   sweep     (3) the full re-evaluation of N stored persons (RunAlerts for every org: what the
 //                 daily schedule calls), seconds and persons/s.
-//   memory    (7) Redis bytes per stored person and each service's peak RSS (VmHWM).
+//   memory    (7) Redis bytes per stored person — new, then with a SEVIS record once every
+//                 Create is imported through the importer's core — and each service's peak RSS
+//                 (VmHWM).
 //   latency   (6) SIS change published -> its alert visible through ReviewService.ListAlerts,
 //                 p50/p95/p99/max at a paced rate.
 //   all           every measure on one loaded cluster, then a summary table (--report FILE:
