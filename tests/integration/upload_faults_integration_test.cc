@@ -472,6 +472,17 @@ std::vector<Proto> OfBatch(const std::vector<kafka::Message>& seen, const std::s
   return out;
 }
 
+// Reads results and outcomes until the batch's BatchResult and its two outcomes (one per record
+// of Document) have arrived, or 30 s passed.
+void DrainBatch(const std::string& batch_id) {
+  env->results->DrainUntil(
+      [&](const auto& seen) { return !OfBatch<v1::BatchResult>(seen, batch_id).empty(); },
+      seconds(30));
+  env->outcomes->DrainUntil(
+      [&](const auto& seen) { return OfBatch<v1::Outcome>(seen, batch_id).size() >= 2; },
+      seconds(30));
+}
+
 bool Imported(const std::string& org, const std::string& batch_id) {
   auto v = Redis()->Get("sf:imported:" + org + ":" + batch_id);
   return v.ok() && v->has_value();
@@ -497,12 +508,7 @@ v1::UploadState ExpectDeliveredOnce(UploaderProcess& uploader, const std::string
 
   // Everything published for this batch: wait for the expected records, then leave room for
   // a wrong second copy to show up.
-  env->results->DrainUntil(
-      [&](const auto& seen) { return !OfBatch<v1::BatchResult>(seen, batch_id).empty(); },
-      seconds(30));
-  env->outcomes->DrainUntil(
-      [&](const auto& seen) { return OfBatch<v1::Outcome>(seen, batch_id).size() >= 2; },
-      seconds(30));
+  DrainBatch(batch_id);
   env->results->Drain(milliseconds(500));
   env->outcomes->Drain(milliseconds(500));
   const std::vector<v1::BatchResult> results =
@@ -830,12 +836,7 @@ TEST_F(UploadFaultsTest, BatchIdAlreadyUsedIsTerminalAndNeverResent) {
   EXPECT_THAT(uploader.Log(), HasSubstr("S0010 (batch id already used): terminal"));
   // Its records go back to review: one zip-less BatchResult with S0010, imported as a
   // batch-level rejection of every record, exactly once.
-  env->results->DrainUntil(
-      [&](const auto& seen) { return !OfBatch<v1::BatchResult>(seen, batch_id).empty(); },
-      seconds(30));
-  env->outcomes->DrainUntil(
-      [&](const auto& seen) { return OfBatch<v1::Outcome>(seen, batch_id).size() >= 2; },
-      seconds(30));
+  DrainBatch(batch_id);
   EXPECT_TRUE(testing::WaitUntil([&] { return Imported(kOrgDuplicate, batch_id); }, seconds(30)))
       << env->importer->LogTail();
   // Several retry intervals later: still one POST from us (two in all), one rejection, and

@@ -180,7 +180,7 @@ bool App::ScheduledRun(common::TimePoint due) {
 absl::Status App::Handle(const kafka::Message& message, Input input) {
   switch (input) {
     case Input::kSnapshot:
-      return detector_->HandleSnapshotMessage(message);
+      return detector_->HandleSnapshotBatch({message});
     case Input::kMaster:
       return detector_->HandleMasterMessage(message);
     case Input::kRunControl:

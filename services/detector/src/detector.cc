@@ -273,10 +273,6 @@ std::vector<std::unique_lock<std::mutex>> Detector::LockPersons(
   return held;
 }
 
-absl::Status Detector::HandleSnapshotMessage(const kafka::Message& message) {
-  return HandleSnapshotBatch({message});
-}
-
 absl::Status Detector::HandleSnapshotBatch(const std::vector<kafka::Message>& messages) {
   if (messages.empty()) return absl::OkStatus();
   for (const kafka::Message& message : messages) {

@@ -165,8 +165,6 @@ class Detector {
   Detector(rules::Setup setup, redis::Client& redis, Publisher& publisher,
            const common::Clock& clock, common::MetricsRegistry& metrics);
 
-  // One sis.person record: HandleSnapshotBatch of that record alone.
-  absl::Status HandleSnapshotMessage(const kafka::Message& message);
   // The sis.person records of one poll, in offset order. OK when the effect of every record is
   // durable (so the caller may store every offset); an error is retriable and the caller
   // retries the whole batch (the effects are idempotent: the same snapshots, the same alert ids).
