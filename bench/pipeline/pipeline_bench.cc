@@ -260,7 +260,7 @@ class Run {
           {"sf:snap", "sf:snap:" + person},
           {"sf:emitted", "sf:emitted:" + person},
           {"sf:master", "sf:master:" + master},
-          {"sf:importer:master", "sf:importer:master:" + master}};
+          {"sf:importer:master", importer::ImporterMasterKey(p.org, person)}};
       for (const auto& [kind, key] : keys) {
         auto reply = (*redis)->Command({"MEMORY", "USAGE", key, "SAMPLES", "0"});
         if (!reply.ok() || reply->type != redis::Reply::Type::kInteger) continue;
@@ -343,7 +343,8 @@ class Run {
                                                   if (!d.ok()) failed.fetch_add(1);
                                                 });
         if (!s.ok()) Fail("produce sevis.master: " + std::string(s.message()));
-        sets.push_back({"SET", "sf:importer:master:" + key, redis::Pack(bytes)});
+        sets.push_back(
+            {"SET", importer::ImporterMasterKey(m.org_id(), m.person_id()), redis::Pack(bytes)});
         ++published;
       }
       auto written = (*redis)->Pipeline(sets);

@@ -790,6 +790,10 @@ std::string MasterKey(std::string_view org_id, std::string_view person_id) {
   return std::string(org_id) + "/" + std::string(person_id);
 }
 
+std::string ImporterMasterKey(std::string_view org_id, std::string_view person_id) {
+  return "sf:importer:master:" + MasterKey(org_id, person_id);
+}
+
 bool IsSafePathComponent(std::string_view s) {
   return !s.empty() && s != "." && s != ".." && s.find_first_of("/\\") == std::string_view::npos &&
          s.find('\0') == std::string_view::npos;

@@ -80,6 +80,9 @@ ImportPlan PlanImport(const sevisxml::TransactionLog& log, const v1::BatchResult
 
 // Master topic key "<org>/<person>" and Redis view key "sf:master:<org>/<person>".
 std::string MasterKey(std::string_view org_id, std::string_view person_id);
+// sf:importer:master:<org>/<person>: the master row the importer last published for the
+// person (packed, redis::Pack), read back as the row the next accepted updates apply to.
+std::string ImporterMasterKey(std::string_view org_id, std::string_view person_id);
 
 // True for a string usable as one folder name in the document store (no '/', '\', "..").
 bool IsSafePathComponent(std::string_view s);

@@ -29,10 +29,6 @@ std::string ImportedKey(std::string_view org_id, std::string_view batch_id) {
   return "sf:imported:" + std::string(org_id) + ":" + std::string(batch_id);
 }
 
-std::string ImporterMasterKey(std::string_view org_id, std::string_view person_id) {
-  return "sf:importer:master:" + MasterKey(org_id, person_id);
-}
-
 absl::StatusOr<std::map<std::string, v1::MasterRecord>> Importer::CurrentRows(
     const v1::BatchResult& result) {
   // Persons with an update in the batch (a create starts a new row and needs none).

@@ -37,9 +37,6 @@ inline constexpr char kLogEntryName[] = "sevis_transaction_log.xml";
 // sf:imported:<org>:<batch_id>. Batch ids are unique per org only (each org has its own
 // counter), so the org is part of the key.
 std::string ImportedKey(std::string_view org_id, std::string_view batch_id);
-// sf:importer:master:<org>/<person>: the master row this importer last published for the
-// person, read back as the row the next accepted updates apply to.
-std::string ImporterMasterKey(std::string_view org_id, std::string_view person_id);
 
 struct ImporterOptions {
   std::string docstore_root;
